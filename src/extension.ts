@@ -1,9 +1,30 @@
 import * as vscode from 'vscode';
+import { AwsSession } from './platform/aws';
+import { CommandRegistry } from './platform/commands';
+import { createLog } from './platform/log';
+import { activateExplorer } from './features/explorer/activation';
+import type { ClusterTreeProvider } from './features/explorer/clusterTree';
 
-export function activate(_context: vscode.ExtensionContext): void {
-  // Features are wired in as they land.
+/** What activate() returns; the in-host tests read it. */
+export interface ExtensionApi {
+  activationMs: number;
+  clusterTree: ClusterTreeProvider;
+}
+
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const started = performance.now();
+  const { channel, logger } = createLog();
+  const session = new AwsSession(logger);
+  const registry = new CommandRegistry(context, logger);
+  context.subscriptions.push(channel, session);
+
+  const clusterTree = activateExplorer(context, { session, registry, logger, channel });
+
+  const activationMs = performance.now() - started;
+  logger.info(`Activated in ${activationMs.toFixed(1)} ms`);
+  return { activationMs, clusterTree };
 }
 
 export function deactivate(): void {
-  // Nothing to release yet.
+  // Everything is released through context.subscriptions.
 }

@@ -1,0 +1,83 @@
+import * as vscode from 'vscode';
+import type { Logger } from '../../core/log';
+import type { AwsSession } from '../../platform/aws';
+import type { CommandRegistry } from '../../platform/commands';
+import { readSettings, SECTION } from '../../platform/settings';
+import { ClusterTreeProvider } from './clusterTree';
+import { COMMANDS, VIEW_ID } from './commandIds';
+import { ResourceDocuments, RESOURCE_SCHEME } from './resourceDocuments';
+import type { ExplorerDeps } from './commands/deps';
+import { refresh } from './commands/refresh';
+import { loadMore } from './commands/loadMore';
+import { retry } from './commands/retry';
+import { copyArn } from './commands/copyArn';
+import { openInConsole } from './commands/openInConsole';
+import { stopTask } from './commands/stopTask';
+import { forceNewDeployment } from './commands/forceNewDeployment';
+import { scaleService } from './commands/scaleService';
+import { showResourceJson } from './commands/showResourceJson';
+import { selectProfile } from './commands/selectProfile';
+import { selectRegion } from './commands/selectRegion';
+import { ssoLogin } from './commands/ssoLogin';
+import { showLog } from './commands/showLog';
+
+export interface ExplorerServices {
+  session: AwsSession;
+  registry: CommandRegistry;
+  logger: Logger;
+  channel: vscode.LogOutputChannel;
+}
+
+/** The Clusters view and its commands. Nothing here touches the network until the view asks. */
+export function activateExplorer(context: vscode.ExtensionContext, services: ExplorerServices): ClusterTreeProvider {
+  const { session, registry } = services;
+  const tree = new ClusterTreeProvider(session, services.logger, (label) => {
+    view.description = label;
+  });
+  const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
+  view.description = session.label();
+  const documents = new ResourceDocuments();
+  context.subscriptions.push(tree, view, documents, vscode.workspace.registerTextDocumentContentProvider(RESOURCE_SCHEME, documents));
+
+  const deps: ExplorerDeps = { ...services, tree, documents };
+  const handlers = {
+    [COMMANDS.refresh]: refresh,
+    [COMMANDS.loadMore]: loadMore,
+    [COMMANDS.retry]: retry,
+    [COMMANDS.copyArn]: copyArn,
+    [COMMANDS.openInConsole]: openInConsole,
+    [COMMANDS.stopTask]: stopTask,
+    [COMMANDS.forceNewDeployment]: forceNewDeployment,
+    [COMMANDS.scaleService]: scaleService,
+    [COMMANDS.showResourceJson]: showResourceJson,
+    [COMMANDS.selectProfile]: selectProfile,
+    [COMMANDS.selectRegion]: selectRegion,
+    [COMMANDS.ssoLogin]: ssoLogin,
+    [COMMANDS.showLog]: showLog,
+  };
+  for (const [id, make] of Object.entries(handlers)) registry.register(id, make(deps));
+
+  context.subscriptions.push(session.onDidChange(() => {
+    view.description = session.label();
+    tree.refresh();
+  }));
+  context.subscriptions.push(autoRefresh(view, tree));
+  return tree;
+}
+
+/** Refreshes on a timer while the view is visible; nothing polls while it is hidden. */
+function autoRefresh(view: vscode.TreeView<unknown>, tree: ClusterTreeProvider): vscode.Disposable {
+  let timer: NodeJS.Timeout | undefined;
+  const update = () => {
+    if (timer) clearInterval(timer);
+    timer = undefined;
+    const seconds = readSettings().refreshIntervalSeconds;
+    if (view.visible && seconds > 0) timer = setInterval(() => tree.refresh(), seconds * 1000);
+  };
+  update();
+  const subscriptions = [
+    view.onDidChangeVisibility(update),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`${SECTION}.explorer.refreshInterval`) && update()),
+  ];
+  return { dispose: () => { if (timer) clearInterval(timer); subscriptions.forEach((s) => s.dispose()); } };
+}

@@ -1,0 +1,20 @@
+import { CONNECTION_COMMANDS } from '../../platform/errors';
+
+/** Every explorer command id, in one place. */
+export const COMMANDS = {
+  ...CONNECTION_COMMANDS,
+  refresh: 'airflowEcs.explorer.refresh',
+  loadMore: 'airflowEcs.explorer.loadMore',
+  retry: 'airflowEcs.explorer.retry',
+  copyArn: 'airflowEcs.copyArn',
+  openInConsole: 'airflowEcs.openInConsole',
+  stopTask: 'airflowEcs.stopTask',
+  forceNewDeployment: 'airflowEcs.forceNewDeployment',
+  scaleService: 'airflowEcs.scaleService',
+  showResourceJson: 'airflowEcs.showResourceJson',
+  selectRegion: 'airflowEcs.selectRegion',
+} as const;
+
+export const VIEW_ID = 'airflowEcs.clusters';
+/** Context key the welcome content reads: ok | noCredentials | ssoExpired | unknownProfile | invalidEndpoint | noClusters. */
+export const STATE_KEY = 'airflowEcs.clusters.state';

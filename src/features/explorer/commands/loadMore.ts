@@ -1,0 +1,8 @@
+import * as vscode from 'vscode';
+import type { LoadMoreNode } from '../nodes';
+import type { ExplorerDeps } from './deps';
+
+export const loadMore = ({ tree }: ExplorerDeps) => async (node: LoadMoreNode) => {
+  await vscode.window.withProgress({ location: { viewId: 'airflowEcs.clusters' } }, () => node.parent.loadMore());
+  tree.refresh(node.parent);
+};

@@ -1,0 +1,6 @@
+import type { ErrorNode } from '../nodes';
+import type { ExplorerDeps } from './deps';
+
+export const retry = ({ tree }: ExplorerDeps) => (node: ErrorNode) => {
+  tree.refresh(node.retryTarget);
+};

@@ -1,0 +1,244 @@
+import * as vscode from 'vscode';
+import type { Cluster, Container, EcsApi, Service, Task } from '../../core/aws/ecs';
+import { clusterView, containerView, recentlyStopped, serviceView, taskView, type NodeView, type Tone } from '../../core/ecs/present';
+import { loadServices, loadStandaloneTasks, TaskPager } from '../../core/ecs/taskPager';
+import { COMMANDS } from './commandIds';
+
+/** What every node can reach: the ECS API and the clock. */
+export interface NodeContext {
+  ecs(): Promise<EcsApi>;
+  now(): number;
+}
+
+const TONE_ICON: Record<Tone, [string, string | undefined]> = {
+  ok: ['pass-filled', 'testing.iconPassed'],
+  progress: ['sync', 'charts.yellow'],
+  warning: ['warning', 'list.warningForeground'],
+  error: ['error', 'list.errorForeground'],
+  inactive: ['circle-slash', 'disabledForeground'],
+};
+
+function icon(base: string, tone: Tone): vscode.ThemeIcon {
+  const [id, color] = tone === 'ok' ? [base, TONE_ICON.ok[1]] : TONE_ICON[tone];
+  return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
+}
+
+function item(id: string, view: NodeView, collapsible: vscode.TreeItemCollapsibleState, contextValue: string, iconBase: string): vscode.TreeItem {
+  const ti = new vscode.TreeItem(view.label, collapsible);
+  ti.id = id;
+  ti.description = view.description;
+  ti.tooltip = new vscode.MarkdownString(view.tooltip);
+  ti.contextValue = contextValue;
+  ti.iconPath = icon(iconBase, view.tone);
+  return ti;
+}
+
+export abstract class ExplorerNode {
+  abstract readonly id: string;
+  abstract treeItem(): vscode.TreeItem;
+  children(): Promise<ExplorerNode[]> {
+    return Promise.resolve([]);
+  }
+}
+
+/** A node backed by one AWS resource: it has an ARN, a console page and a JSON view. */
+export interface ResourceNode {
+  readonly kind: 'cluster' | 'service' | 'task' | 'container';
+  readonly arn: string;
+  readonly clusterArn: string;
+  readonly resource: Cluster | Service | Task | Container;
+}
+
+export class ClusterNode extends ExplorerNode implements ResourceNode {
+  readonly kind = 'cluster';
+  constructor(private readonly ctx: NodeContext, readonly resource: Cluster) {
+    super();
+  }
+  get id() { return this.arn; }
+  get arn() { return this.resource.clusterArn ?? ''; }
+  get clusterArn() { return this.arn; }
+  get name() { return this.resource.clusterName ?? ''; }
+
+  treeItem() {
+    return item(this.id, clusterView(this.resource), vscode.TreeItemCollapsibleState.Collapsed, 'airflowEcs.cluster', 'server-environment');
+  }
+
+  async children(): Promise<ExplorerNode[]> {
+    const services = await loadServices(await this.ctx.ecs(), this.arn);
+    return [...services.map((s) => new ServiceNode(this.ctx, this.arn, s)), new TaskGroupNode(this.ctx, this.arn, 'standalone')];
+  }
+}
+
+/** Holds a task list that loads 100 at a time behind a "Load more" node. */
+abstract class PagedTasksNode extends ExplorerNode {
+  private pager: TaskPager | undefined;
+  private loaded: Task[] = [];
+
+  constructor(protected readonly ctx: NodeContext, readonly clusterArn: string) {
+    super();
+  }
+
+  protected abstract createPager(ecs: EcsApi): TaskPager;
+  protected abstract trailing(): ExplorerNode[];
+  protected abstract emptyMessage(): string;
+
+  async loadMore(): Promise<void> {
+    if (!this.pager) this.pager = this.createPager(await this.ctx.ecs());
+    this.loaded = [...this.loaded, ...(await this.pager.nextPage())];
+  }
+
+  async children(): Promise<ExplorerNode[]> {
+    if (!this.pager) await this.loadMore();
+    const tasks = this.loaded.map((t) => new TaskNode(this.ctx, this.clusterArn, t));
+    const more = this.pager && !this.pager.done ? [new LoadMoreNode(this)] : [];
+    const empty = tasks.length === 0 ? [new MessageNode(`${this.id}#empty`, this.emptyMessage())] : [];
+    return [...tasks, ...empty, ...more, ...this.trailing()];
+  }
+}
+
+export class ServiceNode extends PagedTasksNode implements ResourceNode {
+  readonly kind = 'service';
+  constructor(ctx: NodeContext, clusterArn: string, readonly resource: Service) {
+    super(ctx, clusterArn);
+  }
+  get id() { return this.arn; }
+  get arn() { return this.resource.serviceArn ?? ''; }
+  get name() { return this.resource.serviceName ?? ''; }
+
+  treeItem() {
+    return item(this.id, serviceView(this.resource, this.ctx.now()), vscode.TreeItemCollapsibleState.Collapsed, 'airflowEcs.service', 'layers');
+  }
+
+  protected createPager(ecs: EcsApi) {
+    return new TaskPager(ecs, this.clusterArn, { serviceName: this.name, desiredStatus: 'RUNNING' });
+  }
+  protected trailing() {
+    return [new TaskGroupNode(this.ctx, this.clusterArn, 'stopped', this.name)];
+  }
+  protected emptyMessage() {
+    return 'No running tasks';
+  }
+}
+
+export function isResource(node: unknown): node is ExplorerNode & ResourceNode {
+  return node instanceof ClusterNode || node instanceof ServiceNode || node instanceof TaskNode || node instanceof ContainerNode;
+}
+
+/** "Standalone tasks" (no service) and "Stopped tasks" (last hour). */
+export class TaskGroupNode extends ExplorerNode {
+  constructor(
+    private readonly ctx: NodeContext,
+    readonly clusterArn: string,
+    readonly group: 'standalone' | 'stopped' | 'standaloneStopped',
+    readonly serviceName?: string,
+  ) {
+    super();
+  }
+
+  get id() { return `${this.clusterArn}#${this.serviceName ?? ''}#${this.group}`; }
+
+  treeItem() {
+    const label = this.group === 'standalone' ? 'Standalone tasks' : 'Stopped tasks';
+    const ti = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
+    ti.id = this.id;
+    ti.contextValue = `airflowEcs.group.${this.group}`;
+    ti.iconPath = new vscode.ThemeIcon(this.group === 'standalone' ? 'run-all' : 'history');
+    ti.tooltip = this.group === 'standalone'
+      ? 'Tasks that belong to no service: one-off `airflow db migrate`, backfills, run-task jobs.'
+      : 'Tasks stopped in the last hour, with their stop code and reason.';
+    return ti;
+  }
+
+  async children(): Promise<ExplorerNode[]> {
+    const ecs = await this.ctx.ecs();
+    let tasks: Task[];
+    if (this.group === 'standalone') {
+      tasks = await loadStandaloneTasks(ecs, this.clusterArn, 'RUNNING');
+    } else if (this.group === 'standaloneStopped') {
+      tasks = recentlyStopped(await loadStandaloneTasks(ecs, this.clusterArn, 'STOPPED'), this.ctx.now());
+    } else {
+      const pager = new TaskPager(ecs, this.clusterArn, { serviceName: this.serviceName, desiredStatus: 'STOPPED' });
+      const all: Task[] = [];
+      do all.push(...(await pager.nextPage())); while (!pager.done);
+      tasks = recentlyStopped(all, this.ctx.now());
+    }
+    const nodes: ExplorerNode[] = tasks.map((t) => new TaskNode(this.ctx, this.clusterArn, t));
+    if (nodes.length === 0) nodes.push(new MessageNode(`${this.id}#empty`, this.group === 'standalone' ? 'No standalone tasks running' : 'No tasks stopped in the last hour'));
+    if (this.group === 'standalone') nodes.push(new TaskGroupNode(this.ctx, this.clusterArn, 'standaloneStopped'));
+    return nodes;
+  }
+}
+
+export class TaskNode extends ExplorerNode implements ResourceNode {
+  readonly kind = 'task';
+  constructor(private readonly ctx: NodeContext, readonly clusterArn: string, readonly resource: Task) {
+    super();
+  }
+  get id() { return this.arn; }
+  get arn() { return this.resource.taskArn ?? ''; }
+
+  treeItem() {
+    const status = (this.resource.lastStatus ?? 'unknown').toLowerCase();
+    return item(this.id, taskView(this.resource, this.ctx.now()), vscode.TreeItemCollapsibleState.Collapsed, `airflowEcs.task.${status}`, 'vm');
+  }
+
+  children(): Promise<ExplorerNode[]> {
+    return Promise.resolve((this.resource.containers ?? []).map((c) => new ContainerNode(this.clusterArn, this.resource, c)));
+  }
+}
+
+export class ContainerNode extends ExplorerNode implements ResourceNode {
+  readonly kind = 'container';
+  constructor(readonly clusterArn: string, readonly task: Task, readonly resource: Container) {
+    super();
+  }
+  get id() { return this.resource.containerArn ?? `${this.task.taskArn}/${this.resource.name}`; }
+  get arn() { return this.resource.containerArn ?? ''; }
+
+  treeItem() {
+    return item(this.id, containerView(this.resource), vscode.TreeItemCollapsibleState.None, 'airflowEcs.container', 'package');
+  }
+}
+
+export class LoadMoreNode extends ExplorerNode {
+  constructor(readonly parent: PagedTasksNode) {
+    super();
+  }
+  get id() { return `${this.parent.id}#more`; }
+  treeItem() {
+    const ti = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+    ti.id = this.id;
+    ti.iconPath = new vscode.ThemeIcon('ellipsis');
+    ti.contextValue = 'airflowEcs.loadMore';
+    ti.command = { command: COMMANDS.loadMore, title: 'Load more', arguments: [this] };
+    return ti;
+  }
+}
+
+export class MessageNode extends ExplorerNode {
+  constructor(readonly id: string, private readonly message: string) {
+    super();
+  }
+  treeItem() {
+    const ti = new vscode.TreeItem(this.message, vscode.TreeItemCollapsibleState.None);
+    ti.id = this.id;
+    ti.contextValue = 'airflowEcs.message';
+    return ti;
+  }
+}
+
+/** What a failed expansion shows instead of throwing: the sentence, and a click to retry. */
+export class ErrorNode extends ExplorerNode {
+  constructor(readonly id: string, readonly message: string, readonly retryTarget: ExplorerNode | undefined) {
+    super();
+  }
+  treeItem() {
+    const ti = new vscode.TreeItem(this.message, vscode.TreeItemCollapsibleState.None);
+    ti.id = this.id;
+    ti.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
+    ti.tooltip = `${this.message}\n\nClick to retry.`;
+    ti.contextValue = 'airflowEcs.error';
+    ti.command = { command: COMMANDS.retry, title: 'Retry', arguments: [this] };
+    return ti;
+  }
+}

@@ -1,0 +1,28 @@
+import * as vscode from 'vscode';
+import type { ExplorerNode, ResourceNode } from './nodes';
+
+export const RESOURCE_SCHEME = 'airflow-ecs';
+
+/** Read-only JSON documents of the resources as ECS described them. */
+export class ResourceDocuments implements vscode.TextDocumentContentProvider {
+  private readonly contents = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.contents.get(uri.toString()) ?? '// This resource is no longer loaded; show it again from the Clusters view.';
+  }
+
+  async show(node: ExplorerNode & ResourceNode): Promise<void> {
+    const name = node.treeItem().label as string;
+    const uri = vscode.Uri.from({ scheme: RESOURCE_SCHEME, path: `/${node.kind}/${name}.json`, query: node.arn });
+    this.contents.set(uri.toString(), JSON.stringify(node.resource, null, 2));
+    this.changed.fire(uri);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc, { preview: true });
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,127 @@
+import * as assert from 'node:assert/strict';
+import { createEcsApi } from '../../src/core/aws/ecs';
+import { CallCounter } from '../../src/core/aws/clients';
+import { AwsProblem } from '../../src/core/aws/errors';
+import { resolveConnection } from '../../src/core/aws/connection';
+import { loadServices, loadStandaloneTasks, TaskPager } from '../../src/core/ecs/taskPager';
+import { silentLogger } from '../../src/core/log';
+import { startFakeAws, type FakeAws } from '../support/fakeAws';
+import type { FakeEcs } from '../support/fakeAws/ecs';
+import { withAwsProfileFiles } from '../support/awsProfiles';
+
+describe('ECS API against the local AWS endpoint (real SDK, JSON 1.1 wire format)', () => {
+  let aws: FakeAws;
+  let ecs: FakeEcs;
+  let restoreEnv: () => void;
+
+  before(async () => {
+    ({ aws, ecs } = await startFakeAws());
+    restoreEnv = withAwsProfileFiles();
+  });
+  after(async () => {
+    restoreEnv();
+    await aws.close();
+  });
+  beforeEach(() => aws.reset());
+
+  async function api(counter?: CallCounter) {
+    const conn = await resolveConnection({ profile: 'test', region: '', endpoint: aws.url });
+    return createEcsApi(conn, silentLogger, counter);
+  }
+
+  it('lists and describes clusters with their counts', async () => {
+    ecs.seed([{ name: 'airflow-prod', services: [{ name: 'worker', desiredCount: 3 }, { name: 'scheduler', desiredCount: 1 }] }]);
+    const ecsApi = await api();
+    const arns = await ecsApi.listClusterArns();
+    assert.deepEqual(arns, ['arn:aws:ecs:us-east-1:123456789012:cluster/airflow-prod']);
+    const [cluster] = await ecsApi.describeClusters(arns);
+    assert.equal(cluster.clusterName, 'airflow-prod');
+    assert.equal(cluster.activeServicesCount, 2);
+    assert.equal(cluster.runningTasksCount, 4);
+  });
+
+  it('describes services 10 per call, following ListServices pages', async () => {
+    ecs.seed([{ name: 'c', services: Array.from({ length: 23 }, (_, i) => ({ name: `svc-${String(i).padStart(2, '0')}`, desiredCount: 0 })) }]);
+    const counter = new CallCounter();
+    const services = await loadServices(await api(counter), 'c');
+    assert.equal(services.length, 23);
+    assert.equal(services[0].serviceName, 'svc-00');
+    assert.equal(aws.countCalls('ListServices'), 1);
+    assert.equal(aws.countCalls('DescribeServices'), 3);
+    assert.ok(services[0].createdAt instanceof Date, 'timestamps arrive as dates');
+  });
+
+  it('pages tasks 100 at a time, describing each page once', async () => {
+    ecs.seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 250 }] }]);
+    const pager = new TaskPager(await api(), 'c', { serviceName: 'worker', desiredStatus: 'RUNNING' });
+    const first = await pager.nextPage();
+    assert.equal(first.length, 100);
+    assert.equal(aws.countCalls('DescribeTasks'), 1);
+    const second = await pager.nextPage();
+    const third = await pager.nextPage();
+    assert.equal(second.length + third.length, 150);
+    assert.ok(pager.done);
+    assert.equal(aws.countCalls('ListTasks'), 3);
+    assert.equal(aws.countCalls('DescribeTasks'), 3);
+    const ids = new Set([...first, ...second, ...third].map((t) => t.taskArn));
+    assert.equal(ids.size, 250, 'no task twice');
+  });
+
+  it('finds standalone tasks that belong to no service', async () => {
+    ecs.seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 2 }], standaloneTasks: [{ family: 'airflow-db-migrate' }] }]);
+    const tasks = await loadStandaloneTasks(await api(), 'c', 'RUNNING');
+    assert.equal(tasks.length, 1);
+    assert.equal(tasks[0].group, 'family:airflow-db-migrate');
+  });
+
+  it('retries throttling (adaptive mode) and succeeds', async () => {
+    ecs.seed([{ name: 'c' }]);
+    aws.injectFault({ operation: 'ListClusters', kind: 'throttle', count: 2 });
+    const arns = await (await api()).listClusterArns();
+    assert.equal(arns.length, 1);
+    assert.equal(aws.countCalls('ListClusters'), 3);
+  });
+
+  it('names the denied IAM action', async () => {
+    ecs.seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 1 }] }]);
+    aws.injectFault({ operation: 'StopTask', kind: 'accessDenied', count: 1 });
+    const [task] = await (await api()).describeTasks('c', (await (await api()).listTaskArns('c', { desiredStatus: 'RUNNING' })).arns);
+    await assert.rejects((await api()).stopTask('c', task.taskArn!, 'test'), (err: unknown) => {
+      assert.ok(err instanceof AwsProblem);
+      assert.equal(err.kind, 'accessDenied');
+      assert.equal(err.action, 'ecs:StopTask');
+      return true;
+    });
+  });
+
+  it('turns a dead endpoint into a network problem naming it', async () => {
+    const conn = await resolveConnection({ profile: 'test', region: '', endpoint: 'http://127.0.0.1:9' });
+    await assert.rejects(createEcsApi(conn, silentLogger).listClusterArns(), (err: unknown) => {
+      assert.ok(err instanceof AwsProblem);
+      assert.equal(err.kind, 'network');
+      assert.match(err.message, /127\.0\.0\.1:9/);
+      return true;
+    });
+  });
+
+  it('rejects an unknown profile and an invalid endpoint before any call', async () => {
+    await assert.rejects(resolveConnection({ profile: 'nope', region: '', endpoint: '' }), /profile "nope"/);
+    await assert.rejects(resolveConnection({ profile: 'test', region: '', endpoint: 'localhost:4566' }), (err: unknown) => {
+      assert.ok(err instanceof AwsProblem);
+      assert.equal(err.kind, 'invalidEndpoint');
+      return true;
+    });
+  });
+
+  it('stops a task and scales a service', async () => {
+    ecs.seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 2 }] }]);
+    const ecsApi = await api();
+    const { arns } = await ecsApi.listTaskArns('c', { serviceName: 'worker', desiredStatus: 'RUNNING' });
+    const stopped = await ecsApi.stopTask('c', arns[0], 'because');
+    assert.equal(stopped?.desiredStatus, 'STOPPED');
+    const after = await ecsApi.listTaskArns('c', { serviceName: 'worker', desiredStatus: 'STOPPED' });
+    assert.deepEqual(after.arns, [arns[0]]);
+    const service = await ecsApi.updateService('c', 'worker', { desiredCount: 5 });
+    assert.equal(service?.desiredCount, 5);
+  });
+});

@@ -1,0 +1,317 @@
+import { randomBytes } from 'node:crypto';
+import { AwsFault, type FakeService } from './server';
+
+const ACCOUNT = '123456789012';
+const REGION = 'us-east-1';
+
+export interface SeedContainer {
+  name: string;
+  image?: string;
+  lastStatus?: string;
+  exitCode?: number;
+  reason?: string;
+  healthStatus?: string;
+}
+
+export interface SeedTask {
+  family: string;
+  revision?: number;
+  lastStatus?: string;
+  desiredStatus?: string;
+  healthStatus?: string;
+  startedMinutesAgo?: number;
+  stoppedMinutesAgo?: number;
+  stopCode?: string;
+  stoppedReason?: string;
+  containers?: SeedContainer[];
+}
+
+export interface SeedService {
+  name: string;
+  desiredCount: number;
+  /** Running tasks to create; defaults to desiredCount. */
+  running?: number;
+  stopped?: number;
+  launchType?: string;
+  family?: string;
+  revision?: number;
+  rollout?: 'COMPLETED' | 'IN_PROGRESS' | 'FAILED' | 'ROLLED_BACK';
+  events?: string[];
+  containers?: SeedContainer[];
+}
+
+export interface SeedCluster {
+  name: string;
+  capacityProviders?: string[];
+  services?: SeedService[];
+  standaloneTasks?: SeedTask[];
+}
+
+type Json = Record<string, unknown>;
+
+interface ClusterState {
+  cluster: Json;
+  services: Map<string, Json>;
+  tasks: Json[];
+}
+
+const arn = (resource: string) => `arn:aws:ecs:${REGION}:${ACCOUNT}:${resource}`;
+const hexId = () => randomBytes(16).toString('hex');
+const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
+
+function page<T>(items: T[], input: Json, defaultSize: number, max: number): { items: T[]; nextToken?: string } {
+  const size = Number(input.maxResults ?? defaultSize);
+  if (size > max) throw new AwsFault('InvalidParameterException', `maxResults must be at most ${max}.`);
+  const start = input.nextToken ? Number(Buffer.from(String(input.nextToken), 'base64').toString()) : 0;
+  const end = start + size;
+  return { items: items.slice(start, end), nextToken: end < items.length ? Buffer.from(String(end)).toString('base64') : undefined };
+}
+
+/** ECS as the JSON 1.1 API shows it, for the operations the extension uses. */
+export class FakeEcs implements FakeService {
+  readonly targetPrefix = 'AmazonEC2ContainerServiceV20141113';
+  private clusters = new Map<string, ClusterState>();
+
+  reset(): void {
+    this.clusters.clear();
+  }
+
+  seed(clusters: SeedCluster[]): void {
+    for (const c of clusters) {
+      const state: ClusterState = {
+        cluster: {
+          clusterArn: arn(`cluster/${c.name}`),
+          clusterName: c.name,
+          status: 'ACTIVE',
+          capacityProviders: c.capacityProviders ?? ['FARGATE', 'FARGATE_SPOT'],
+          defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1, base: 0 }],
+        },
+        services: new Map(),
+        tasks: [],
+      };
+      this.clusters.set(c.name, state);
+      for (const s of c.services ?? []) this.addService(state, s);
+      for (const t of c.standaloneTasks ?? []) state.tasks.push(this.makeTask(c.name, t, `family:${t.family}`, 'ecs-cli/run'));
+    }
+  }
+
+  /** Adds running tasks to a service (scale-out, replacements). */
+  addTasks(clusterName: string, serviceName: string, count: number): string[] {
+    const state = this.cluster(clusterName);
+    const service = state.services.get(serviceName);
+    if (!service) throw new AwsFault('ServiceNotFoundException', 'Service not found.');
+    const family = taskDefFamily(String(service.taskDefinition));
+    const added = Array.from({ length: count }, () =>
+      this.makeTask(clusterName, { family: family.name, revision: family.revision, containers: service.__containers as SeedContainer[] }, `service:${serviceName}`, `ecs-svc/${service.__deploymentId}`),
+    );
+    state.tasks.push(...added);
+    return added.map((t) => String(t.taskArn));
+  }
+
+  readonly control = {
+    seed: (body: Json) => this.seed(body.clusters as SeedCluster[]),
+    addTasks: (body: Json) => ({ taskArns: this.addTasks(String(body.cluster), String(body.service), Number(body.count)) }),
+    tasks: (body: Json) => ({ tasks: this.cluster(String(body.cluster)).tasks }),
+  };
+
+  readonly operations = {
+    ListClusters: (input: Json) => {
+      const p = page([...this.clusters.values()].map((c) => String(c.cluster.clusterArn)), input, 100, 100);
+      return { clusterArns: p.items, nextToken: p.nextToken };
+    },
+    DescribeClusters: (input: Json) => {
+      const names = (input.clusters as string[] | undefined) ?? ['default'];
+      if (names.length > 100) throw new AwsFault('InvalidParameterException', 'Clusters cannot have more than 100 elements.');
+      const clusters: Json[] = [];
+      const failures: Json[] = [];
+      for (const n of names) {
+        const state = this.clusters.get(nameOf(n));
+        if (!state) {
+          failures.push({ arn: n, reason: 'MISSING' });
+          continue;
+        }
+        const running = state.tasks.filter((t) => t.lastStatus === 'RUNNING').length;
+        const pending = state.tasks.filter((t) => t.lastStatus === 'PENDING' || t.lastStatus === 'PROVISIONING').length;
+        clusters.push({ ...state.cluster, activeServicesCount: state.services.size, runningTasksCount: running, pendingTasksCount: pending, registeredContainerInstancesCount: 0 });
+      }
+      return { clusters, failures };
+    },
+    ListServices: (input: Json) => {
+      const state = this.cluster(String(input.cluster ?? 'default'));
+      const p = page([...state.services.values()].map((s) => String(s.serviceArn)), input, 10, 100);
+      return { serviceArns: p.items, nextToken: p.nextToken };
+    },
+    DescribeServices: (input: Json) => {
+      const state = this.cluster(String(input.cluster ?? 'default'));
+      const names = input.services as string[];
+      if (names.length > 10) throw new AwsFault('InvalidParameterException', 'services can have at most 10 items.');
+      const services: Json[] = [];
+      const failures: Json[] = [];
+      for (const n of names) {
+        const s = state.services.get(nameOf(n));
+        if (s) services.push(this.serviceOut(state, s));
+        else failures.push({ arn: n, reason: 'MISSING' });
+      }
+      return { services, failures };
+    },
+    ListTasks: (input: Json) => {
+      const state = this.cluster(String(input.cluster ?? 'default'));
+      const desired = String(input.desiredStatus ?? 'RUNNING');
+      let tasks = state.tasks.filter((t) => t.desiredStatus === desired);
+      if (input.serviceName) {
+        if (!state.services.has(String(input.serviceName))) throw new AwsFault('ServiceNotFoundException', 'Service not found.');
+        tasks = tasks.filter((t) => t.group === `service:${input.serviceName}`);
+      }
+      const p = page(tasks.map((t) => String(t.taskArn)), input, 100, 100);
+      return { taskArns: p.items, nextToken: p.nextToken };
+    },
+    DescribeTasks: (input: Json) => {
+      const state = this.cluster(String(input.cluster ?? 'default'));
+      const ids = input.tasks as string[];
+      if (!ids?.length) throw new AwsFault('InvalidParameterException', 'Tasks cannot be empty.');
+      if (ids.length > 100) throw new AwsFault('InvalidParameterException', 'Tasks cannot have more than 100 elements.');
+      const tasks: Json[] = [];
+      const failures: Json[] = [];
+      for (const id of ids) {
+        const t = state.tasks.find((x) => x.taskArn === id || String(x.taskArn).endsWith(`/${id}`));
+        if (t) tasks.push(t);
+        else failures.push({ arn: id, reason: 'MISSING' });
+      }
+      return { tasks, failures };
+    },
+    StopTask: (input: Json) => {
+      const state = this.cluster(String(input.cluster ?? 'default'));
+      const t = state.tasks.find((x) => x.taskArn === input.task || String(x.taskArn).endsWith(`/${input.task}`));
+      if (!t) throw new AwsFault('InvalidParameterException', 'The referenced task was not found.');
+      const now = new Date();
+      Object.assign(t, {
+        desiredStatus: 'STOPPED', lastStatus: 'STOPPED', stoppingAt: now, stoppedAt: now, stopCode: 'UserInitiated',
+        stoppedReason: String(input.reason ?? 'Task stopped by user'), healthStatus: 'UNKNOWN',
+        containers: (t.containers as Json[]).map((c) => ({ ...c, lastStatus: 'STOPPED', exitCode: 137, healthStatus: 'UNKNOWN' })),
+      });
+      return { task: t };
+    },
+    UpdateService: (input: Json) => {
+      const state = this.cluster(String(input.cluster ?? 'default'));
+      const s = state.services.get(nameOf(String(input.service)));
+      if (!s) throw new AwsFault('ServiceNotFoundException', 'Service not found.');
+      if (input.desiredCount !== undefined) {
+        s.desiredCount = Number(input.desiredCount);
+        this.event(s, `(service ${s.serviceName}) has started 0 tasks: desired count changed to ${s.desiredCount}.`);
+      }
+      if (input.forceNewDeployment) {
+        s.__deploymentId = hexId().slice(0, 8);
+        s.__rollout = 'IN_PROGRESS';
+        this.event(s, `(service ${s.serviceName}) has started a new deployment ${s.__deploymentId}.`);
+      }
+      return { service: this.serviceOut(state, s) };
+    },
+  };
+
+  private cluster(name: string): ClusterState {
+    const state = this.clusters.get(nameOf(name));
+    if (!state) throw new AwsFault('ClusterNotFoundException', 'Cluster not found.');
+    return state;
+  }
+
+  private addService(state: ClusterState, s: SeedService): void {
+    const clusterName = String(state.cluster.clusterName);
+    const family = s.family ?? `airflow-${s.name}`;
+    const revision = s.revision ?? 3;
+    const service: Json = {
+      serviceArn: arn(`service/${clusterName}/${s.name}`),
+      serviceName: s.name,
+      clusterArn: state.cluster.clusterArn,
+      status: 'ACTIVE',
+      desiredCount: s.desiredCount,
+      launchType: s.launchType ?? 'FARGATE',
+      taskDefinition: arn(`task-definition/${family}:${revision}`),
+      createdAt: minutesAgo(600),
+      events: (s.events ?? [`(service ${s.name}) has reached a steady state.`]).map((message, i) => ({ id: hexId(), createdAt: minutesAgo(5 + i * 10), message })),
+      __deploymentId: hexId().slice(0, 8),
+      __rollout: s.rollout ?? 'COMPLETED',
+      __containers: s.containers,
+    };
+    state.services.set(s.name, service);
+    const running = s.running ?? s.desiredCount;
+    for (let i = 0; i < running; i++) {
+      state.tasks.push(this.makeTask(clusterName, { family, revision, containers: s.containers, startedMinutesAgo: 30 + i % 50 }, `service:${s.name}`, `ecs-svc/${service.__deploymentId}`));
+    }
+    for (let i = 0; i < (s.stopped ?? 0); i++) {
+      state.tasks.push(this.makeTask(clusterName, {
+        family, revision, containers: s.containers, lastStatus: 'STOPPED', desiredStatus: 'STOPPED', startedMinutesAgo: 90,
+        stoppedMinutesAgo: 10 + i, stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited',
+      }, `service:${s.name}`, `ecs-svc/${service.__deploymentId}`));
+    }
+  }
+
+  private makeTask(clusterName: string, t: SeedTask, group: string, startedBy: string): Json {
+    const id = hexId();
+    const taskArn = arn(`task/${clusterName}/${id}`);
+    const lastStatus = t.lastStatus ?? 'RUNNING';
+    const stopped = lastStatus === 'STOPPED';
+    const containers = t.containers ?? [{ name: t.family.replace(/^airflow-/, '') || 'main', image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/airflow:build-42` }];
+    return {
+      taskArn,
+      clusterArn: arn(`cluster/${clusterName}`),
+      taskDefinitionArn: arn(`task-definition/${t.family}:${t.revision ?? 3}`),
+      group,
+      startedBy,
+      lastStatus,
+      desiredStatus: t.desiredStatus ?? (stopped ? 'STOPPED' : 'RUNNING'),
+      healthStatus: t.healthStatus ?? (stopped ? 'UNKNOWN' : 'HEALTHY'),
+      availabilityZone: `${REGION}${'abc'[id.charCodeAt(0) % 3]}`,
+      launchType: 'FARGATE',
+      cpu: '1024',
+      memory: '2048',
+      createdAt: minutesAgo((t.startedMinutesAgo ?? 30) + 1),
+      startedAt: lastStatus === 'PENDING' ? undefined : minutesAgo(t.startedMinutesAgo ?? 30),
+      stoppedAt: stopped ? minutesAgo(t.stoppedMinutesAgo ?? 5) : undefined,
+      stopCode: t.stopCode,
+      stoppedReason: t.stoppedReason,
+      containers: containers.map((c) => ({
+        containerArn: arn(`container/${clusterName}/${id}/${hexId()}`),
+        taskArn,
+        name: c.name,
+        image: c.image ?? `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/airflow:build-42`,
+        lastStatus: c.lastStatus ?? lastStatus,
+        exitCode: c.exitCode ?? (stopped ? 1 : undefined),
+        reason: c.reason,
+        healthStatus: c.healthStatus ?? (stopped ? 'UNKNOWN' : 'HEALTHY'),
+      })),
+    };
+  }
+
+  private serviceOut(state: ClusterState, s: Json): Json {
+    const tasks = state.tasks.filter((t) => t.group === `service:${s.serviceName}`);
+    const running = tasks.filter((t) => t.lastStatus === 'RUNNING').length;
+    const pending = tasks.filter((t) => t.lastStatus === 'PENDING').length;
+    const rollout = String(s.__rollout);
+    const primary = {
+      id: `ecs-svc/${s.__deploymentId}`, status: 'PRIMARY', taskDefinition: s.taskDefinition, desiredCount: s.desiredCount,
+      runningCount: running, pendingCount: pending, createdAt: minutesAgo(60), updatedAt: minutesAgo(1),
+      rolloutState: rollout === 'ROLLED_BACK' ? 'IN_PROGRESS' : rollout,
+      rolloutStateReason: rollout === 'ROLLED_BACK' ? 'ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/0' : undefined,
+    };
+    const deployments: Json[] = [primary];
+    if (rollout === 'ROLLED_BACK') {
+      deployments.push({ id: 'ecs-svc/failed', status: 'ACTIVE', rolloutState: 'FAILED', rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' });
+    }
+    const out: Json = { ...s, runningCount: running, pendingCount: pending, deployments };
+    for (const k of Object.keys(out)) if (k.startsWith('__')) delete out[k];
+    return out;
+  }
+
+  private event(s: Json, message: string): void {
+    (s.events as Json[]).unshift({ id: hexId(), createdAt: new Date(), message });
+  }
+}
+
+function nameOf(arnOrName: string): string {
+  return arnOrName.slice(arnOrName.lastIndexOf('/') + 1);
+}
+
+function taskDefFamily(taskDefArn: string): { name: string; revision: number } {
+  const [name, revision] = nameOf(taskDefArn).split(':');
+  return { name, revision: Number(revision) };
+}
