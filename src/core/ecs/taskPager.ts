@@ -26,7 +26,7 @@ export class TaskPager {
     // An empty page can still carry a token; keep going until ARNs or the end.
     while (page.arns.length === 0 && page.nextToken) page = await this.list(page.nextToken, signal);
     if (page.nextToken) this.prefetch(page.nextToken, signal);
-    return this.api.describeTasks(this.cluster, page.arns, signal);
+    return page.arns.length ? this.api.describeTasks(this.cluster, page.arns, signal) : [];
   }
 
   private list(token: string | undefined, signal?: AbortSignal): Promise<ArnPage> {

@@ -57,7 +57,9 @@ interface ClusterState {
 
 const arn = (resource: string) => `arn:aws:ecs:${REGION}:${ACCOUNT}:${resource}`;
 const hexId = () => randomBytes(16).toString('hex');
-const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
+/** Timestamps are kept as the wire carries them: epoch seconds. */
+const minutesAgo = (m: number) => (Date.now() - m * 60_000) / 1000;
+const nowSeconds = () => Date.now() / 1000;
 
 function page<T>(items: T[], input: Json, defaultSize: number, max: number): { items: T[]; nextToken?: string } {
   const size = Number(input.maxResults ?? defaultSize);
@@ -183,7 +185,7 @@ export class FakeEcs implements FakeService {
       const state = this.cluster(String(input.cluster ?? 'default'));
       const t = state.tasks.find((x) => x.taskArn === input.task || String(x.taskArn).endsWith(`/${input.task}`));
       if (!t) throw new AwsFault('InvalidParameterException', 'The referenced task was not found.');
-      const now = new Date();
+      const now = nowSeconds();
       Object.assign(t, {
         desiredStatus: 'STOPPED', lastStatus: 'STOPPED', stoppingAt: now, stoppedAt: now, stopCode: 'UserInitiated',
         stoppedReason: String(input.reason ?? 'Task stopped by user'), healthStatus: 'UNKNOWN',
@@ -303,7 +305,7 @@ export class FakeEcs implements FakeService {
   }
 
   private event(s: Json, message: string): void {
-    (s.events as Json[]).unshift({ id: hexId(), createdAt: new Date(), message });
+    (s.events as Json[]).unshift({ id: hexId(), createdAt: nowSeconds(), message });
   }
 }
 

@@ -130,6 +130,7 @@ export class FakeAws {
       else if (action === 'fault') this.injectFault(input as unknown as FaultRule);
       else if (action === 'latency') this.latencyMs = Number(input.ms ?? 0);
       else if (action === 'calls') return this.send(res, 200, { calls: this.calls });
+      else if (action === 'resetCalls') this.calls.length = 0;
       else return this.send(res, 404, { message: `no control action ${action}` });
       return this.send(res, 200, {});
     }
@@ -144,11 +145,7 @@ export class FakeAws {
   }
 
   private send(res: http.ServerResponse, status: number, payload: unknown): void {
-    // Timestamps travel as epoch seconds; Date.toJSON runs before a replacer sees the value.
-    const text = JSON.stringify(payload, function (this: Record<string, unknown>, key, value) {
-      const original = this[key];
-      return original instanceof Date ? original.getTime() / 1000 : value;
-    });
+    const text = JSON.stringify(payload);
     res.writeHead(status, {
       'content-type': 'application/x-amz-json-1.1',
       'x-amzn-requestid': randomUUID(),

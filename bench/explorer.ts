@@ -1,0 +1,89 @@
+import { createEcsApi, chunk, type EcsApi } from '../src/core/aws/ecs';
+import { resolveConnection } from '../src/core/aws/connection';
+import { loadServices, TaskPager } from '../src/core/ecs/taskPager';
+import { silentLogger } from '../src/core/log';
+import { startFakeAwsThread } from '../test/support/fakeAws/worker';
+import { withAwsProfileFiles } from '../test/support/awsProfiles';
+
+export interface BenchRow {
+  scenario: string;
+  way: string;
+  ms: number;
+  calls: number;
+  note?: string;
+}
+
+const LATENCY_MS = 50;
+const TASKS = 1000;
+
+/** Our way: one ListTasks + one DescribeTasks for the first 100, then Load more with the next list prefetched. */
+async function oursAllTasks(ecs: EcsApi, cluster: string): Promise<{ first: number; count: number }> {
+  const started = performance.now();
+  const pager = new TaskPager(ecs, cluster, { serviceName: 'worker', desiredStatus: 'RUNNING' });
+  let count = (await pager.nextPage()).length;
+  const first = performance.now() - started;
+  while (!pager.done) count += (await pager.nextPage()).length;
+  return { first, count };
+}
+
+/** The naive way: every ListTasks page first, then DescribeTasks sequentially. */
+async function naiveAllTasks(ecs: EcsApi, cluster: string): Promise<{ first: number; count: number }> {
+  const started = performance.now();
+  const arns: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await ecs.listTaskArns(cluster, { serviceName: 'worker', desiredStatus: 'RUNNING' }, token);
+    arns.push(...page.arns);
+    token = page.nextToken;
+  } while (token);
+  let count = 0;
+  let first = 0;
+  for (const group of chunk(arns, 100)) {
+    count += (await ecs.describeTasks(cluster, group)).length;
+    if (!first) first = performance.now() - started;
+  }
+  return { first, count };
+}
+
+export async function benchExplorer(): Promise<BenchRow[]> {
+  const restore = withAwsProfileFiles();
+  const aws = await startFakeAwsThread();
+  const calls = async () => ((await aws.control('fake', 'calls')) as { calls: unknown[] }).calls.length;
+  const resetCalls = () => aws.control('fake', 'resetCalls');
+  try {
+    await aws.control('ecs', 'seed', { clusters: [{ name: 'airflow-bench', services: [{ name: 'worker', desiredCount: TASKS }] }] });
+    await aws.control('fake', 'latency', { ms: LATENCY_MS });
+    const ecs = createEcsApi(await resolveConnection({ profile: 'test', region: 'us-east-1', endpoint: aws.url }), silentLogger);
+    const rows: BenchRow[] = [];
+    const pages = Math.ceil(TASKS / 100);
+    const bound = (pages + 1) * LATENCY_MS;
+
+    // Warm the HTTP connection so both ways start equal.
+    await ecs.listClusterArns();
+
+    await resetCalls();
+    let t = performance.now();
+    const clusters = await ecs.describeClusters(await ecs.listClusterArns());
+    await loadServices(ecs, clusters[0].clusterArn!);
+    rows.push({ scenario: 'cluster + services levels', way: 'ours', ms: performance.now() - t, calls: await calls() });
+
+    await resetCalls();
+    t = performance.now();
+    const ours = await oursAllTasks(ecs, 'airflow-bench');
+    const oursMs = performance.now() - t;
+    const oursCalls = await calls();
+    rows.push({ scenario: `first 100 of ${TASKS} tasks`, way: 'ours', ms: ours.first, calls: 2 });
+    rows.push({ scenario: `all ${TASKS} tasks (Load more)`, way: 'ours', ms: oursMs, calls: oursCalls, note: `bound (pages+1)x${LATENCY_MS}ms = ${bound} ms; ratio to bound ${(oursMs / bound).toFixed(2)}; ${ours.count} tasks` });
+
+    await resetCalls();
+    t = performance.now();
+    const naive = await naiveAllTasks(ecs, 'airflow-bench');
+    const naiveMs = performance.now() - t;
+    rows.push({ scenario: `first 100 of ${TASKS} tasks`, way: 'naive', ms: naive.first, calls: pages + 1 });
+    rows.push({ scenario: `all ${TASKS} tasks`, way: 'naive', ms: naiveMs, calls: await calls(), note: `${naive.count} tasks; naive/ours ${(naiveMs / oursMs).toFixed(2)}x` });
+    return rows;
+  } finally {
+    await aws.close();
+    restore();
+  }
+}
