@@ -1,0 +1,21 @@
+// Local servers the in-host suite talks to. run.ts starts them before code-server and passes
+// their env and settings on; the suite reaches them through AIRFLOW_ECS_TEST_* variables.
+import { startFakeAws } from '../support/fakeAws';
+import { writeAwsProfileFiles } from '../support/awsProfiles';
+
+export interface Fixtures {
+  env: Record<string, string>;
+  userSettings: object;
+  machineSettings: object;
+  dispose(): Promise<void>;
+}
+
+export async function startFixtures(): Promise<Fixtures> {
+  const { aws } = await startFakeAws();
+  return {
+    env: { ...writeAwsProfileFiles(), AIRFLOW_ECS_TEST_AWS: aws.url, AWS_EC2_METADATA_DISABLED: 'true' },
+    userSettings: { 'airflowEcs.aws.profile': 'test', 'airflowEcs.aws.region': 'us-east-1', 'airflowEcs.explorer.refreshInterval': 0 },
+    machineSettings: { 'airflowEcs.aws.endpointUrl': aws.url },
+    dispose: () => aws.close(),
+  };
+}

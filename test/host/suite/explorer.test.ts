@@ -1,0 +1,258 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../../src/extension';
+import { control } from '../../support/fakeAws/server';
+import type { SeedCluster } from '../../support/fakeAws/ecs';
+
+const AWS = process.env.AIRFLOW_ECS_TEST_AWS ?? '';
+type Node = Parameters<ExtensionApi['clusterTree']['getTreeItem']>[0];
+
+let api: ExtensionApi;
+
+async function seed(clusters: SeedCluster[]): Promise<void> {
+  await control(AWS, 'fake', 'reset');
+  await control(AWS, 'ecs', 'seed', { clusters });
+}
+
+async function callCount(operation: string): Promise<number> {
+  const { calls } = (await control(AWS, 'fake', 'calls')) as { calls: { operation: string }[] };
+  return calls.filter((c) => c.operation === operation).length;
+}
+
+async function children(node?: Node): Promise<{ node: Node; item: vscode.TreeItem; label: string }[]> {
+  const kids = await api.clusterTree.getChildren(node);
+  return kids.map((k) => {
+    const item = api.clusterTree.getTreeItem(k);
+    return { node: k, item, label: String(item.label) };
+  });
+}
+
+async function child(node: Node | undefined, label: string | RegExp) {
+  const found = (await children(node)).find((c) => (typeof label === 'string' ? c.label === label : label.test(c.label)));
+  assert.ok(found, `no child ${label} under ${node ? api.clusterTree.getTreeItem(node).label : 'root'}: ${(await children(node)).map((c) => c.label).join(', ')}`);
+  return found;
+}
+
+/** Replaces a `vscode.window`/`vscode.env` function for one test, as a person would answer it. */
+function answer<K extends string>(target: Record<K, unknown>, key: K, value: unknown): { calls: unknown[][]; restore(): void } {
+  const original = target[key];
+  const calls: unknown[][] = [];
+  target[key] = ((...args: unknown[]) => {
+    calls.push(args);
+    return Promise.resolve(value);
+  }) as never;
+  return { calls, restore: () => { target[key] = original; } };
+}
+
+const PROD: SeedCluster = {
+  name: 'airflow-prod',
+  services: [
+    { name: 'scheduler', desiredCount: 1 },
+    { name: 'worker', desiredCount: 150, stopped: 1, events: ['(service worker) was unable to place a task because no container instance met all of its requirements.'] },
+  ],
+  standaloneTasks: [{ family: 'airflow-db-migrate' }],
+};
+
+describe('Clusters view in a real extension host', () => {
+  before(async () => {
+    assert.ok(AWS, 'AIRFLOW_ECS_TEST_AWS must point at the local AWS endpoint');
+    const ext = vscode.extensions.getExtension<ExtensionApi>('airflow-ecs.airflow-on-ecs');
+    assert.ok(ext, 'extension is installed');
+    await control(AWS, 'fake', 'reset');
+    api = await ext.activate();
+    console.log(`activation: ${api.activationMs.toFixed(1)} ms`);
+  });
+
+  it('activates without calling AWS', async () => {
+    assert.equal(await callCount('ListClusters'), 0);
+    assert.ok(api.activationMs >= 0);
+  });
+
+  it('shows clusters with counts, then services with deployment and tasks', async () => {
+    await seed([PROD]);
+    const cluster = await child(undefined, 'airflow-prod');
+    assert.equal(cluster.item.description, '2 services · 152 running');
+    assert.equal(cluster.item.id, 'arn:aws:ecs:us-east-1:123456789012:cluster/airflow-prod');
+    assert.equal(cluster.item.contextValue, 'airflowEcs.cluster');
+
+    const services = await children(cluster.node);
+    assert.deepEqual(services.map((s) => s.label), ['scheduler', 'worker', 'Standalone tasks']);
+    const worker = services[1];
+    assert.equal(worker.item.description, '150/150 running · FARGATE · airflow-worker:3');
+    assert.match((worker.item.tooltip as vscode.MarkdownString).value, /unable to place a task/);
+  });
+
+  it('shows the first 100 tasks, then more behind Load more', async () => {
+    await seed([PROD]);
+    const cluster = await child(undefined, 'airflow-prod');
+    const worker = await child(cluster.node, 'worker');
+    const before = await callCount('DescribeTasks');
+    const first = await children(worker.node);
+    assert.equal(first.filter((c) => c.item.contextValue === 'airflowEcs.task.running').length, 100);
+    assert.equal(await callCount('DescribeTasks') - before, 1, 'one DescribeTasks for the first 100');
+    const more = first.find((c) => c.label === 'Load more…');
+    assert.ok(more);
+    assert.ok(first.at(-1)?.label === 'Stopped tasks');
+
+    await vscode.commands.executeCommand(more.item.command!.command, ...(more.item.command!.arguments ?? []));
+    const all = await children(worker.node);
+    assert.equal(all.filter((c) => c.item.contextValue === 'airflowEcs.task.running').length, 150);
+    assert.ok(!all.some((c) => c.label === 'Load more…'));
+    const task = all[0];
+    assert.match(String(task.item.description), /^RUNNING · HEALTHY · airflow-worker:3 · started \d+ min ago · us-east-1[abc]$/);
+    const containers = await children(task.node);
+    assert.equal(containers[0].label, 'worker');
+    assert.match(String(containers[0].item.description), /RUNNING · HEALTHY · .*airflow:build-42/);
+  });
+
+  it('lists standalone tasks and recently stopped tasks with their stop code', async () => {
+    await seed([PROD]);
+    const cluster = await child(undefined, 'airflow-prod');
+    const standalone = await child(cluster.node, 'Standalone tasks');
+    const tasks = await children(standalone.node);
+    assert.equal(tasks.length, 2);
+    assert.match(String(tasks[0].item.description), /airflow-db-migrate:3/);
+    assert.equal(tasks[1].label, 'Stopped tasks');
+
+    const worker = await child(cluster.node, 'worker');
+    const stopped = await child(worker.node, 'Stopped tasks');
+    const stoppedTasks = await children(stopped.node);
+    assert.equal(stoppedTasks.length, 1);
+    assert.match(String(stoppedTasks[0].item.description), /STOPPED .*EssentialContainerExited/);
+    assert.match((stoppedTasks[0].item.tooltip as vscode.MarkdownString).value, /Essential container in task exited/);
+  });
+
+  it('stops a task after a modal confirmation and shows it under Stopped tasks', async () => {
+    await seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 2 }] }]);
+    const worker = await child(await child(undefined, 'c').then((c) => c.node), 'worker');
+    const [task] = await children(worker.node);
+    const confirm = answer(vscode.window as never, 'showWarningMessage', 'Stop Task');
+    try {
+      await vscode.commands.executeCommand('airflowEcs.stopTask', task.node);
+    } finally {
+      confirm.restore();
+    }
+    assert.equal(confirm.calls.length, 1);
+    assert.match(String(confirm.calls[0][0]), new RegExp(`Stop task ${task.label}\\?`));
+    assert.deepEqual(confirm.calls[0][1], { modal: true, detail: 'Work running in it stops now; a service starts a replacement, a standalone task is gone.' });
+    const running = await children(worker.node);
+    assert.ok(!running.some((c) => c.label === task.label), 'the task left the running list');
+    const stopped = await children((await child(worker.node, 'Stopped tasks')).node);
+    assert.equal(stopped[0].label, task.label);
+    assert.match(String(stopped[0].item.description), /UserInitiated/);
+  });
+
+  it('does not stop a task when the confirmation is dismissed', async () => {
+    await seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 1 }] }]);
+    const worker = await child(await child(undefined, 'c').then((c) => c.node), 'worker');
+    const [task] = await children(worker.node);
+    const confirm = answer(vscode.window as never, 'showWarningMessage', undefined);
+    try {
+      await vscode.commands.executeCommand('airflowEcs.stopTask', task.node);
+    } finally {
+      confirm.restore();
+    }
+    assert.equal(await callCount('StopTask'), 0);
+  });
+
+  it('scales a service through a validated input box', async () => {
+    await seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 2 }] }]);
+    const cluster = await child(undefined, 'c');
+    const worker = await child(cluster.node, 'worker');
+    const input = answer(vscode.window as never, 'showInputBox', '5');
+    try {
+      await vscode.commands.executeCommand('airflowEcs.scaleService', worker.node);
+    } finally {
+      input.restore();
+    }
+    const options = input.calls[0][0] as vscode.InputBoxOptions;
+    assert.equal(options.value, '2');
+    assert.equal(await options.validateInput!('x'), 'Enter a whole number of tasks, 0 or more.');
+    const after = await child(cluster.node, 'worker');
+    assert.match(String(after.item.description), /^2\/5 running/);
+  });
+
+  it('forces a new deployment after confirmation', async () => {
+    await seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 1 }] }]);
+    const cluster = await child(undefined, 'c');
+    const worker = await child(cluster.node, 'worker');
+    const confirm = answer(vscode.window as never, 'showWarningMessage', 'Force New Deployment');
+    try {
+      await vscode.commands.executeCommand('airflowEcs.forceNewDeployment', worker.node);
+    } finally {
+      confirm.restore();
+    }
+    const after = await child(cluster.node, 'worker');
+    assert.match(String(after.item.description), /in progress$/);
+    assert.match((after.item.tooltip as vscode.MarkdownString).value, /started a new deployment/);
+  });
+
+  it('copies an ARN, opens the regional console page and shows read-only JSON', async () => {
+    await seed([PROD]);
+    const cluster = await child(undefined, 'airflow-prod');
+    const worker = await child(cluster.node, 'worker');
+
+    await vscode.commands.executeCommand('airflowEcs.copyArn', worker.node);
+    assert.equal(await vscode.env.clipboard.readText(), 'arn:aws:ecs:us-east-1:123456789012:service/airflow-prod/worker');
+
+    const open = answer(vscode.env as never, 'openExternal', true);
+    try {
+      await vscode.commands.executeCommand('airflowEcs.openInConsole', worker.node);
+    } finally {
+      open.restore();
+    }
+    assert.equal((open.calls[0][0] as vscode.Uri).toString(true), 'https://us-east-1.console.aws.amazon.com/ecs/v2/clusters/airflow-prod/services/worker/health?region=us-east-1');
+
+    await vscode.commands.executeCommand('airflowEcs.showResourceJson', worker.node);
+    const doc = vscode.window.activeTextEditor?.document;
+    assert.equal(doc?.uri.scheme, 'airflow-ecs');
+    assert.equal(JSON.parse(doc!.getText()).serviceName, 'worker');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('runs from the palette with quick picks when no node is given', async () => {
+    await seed([PROD]);
+    const running = vscode.commands.executeCommand('airflowEcs.copyArn');
+    // First pick: the cluster; second: the first resource, the cluster itself.
+    for (let i = 0; i < 2; i++) {
+      await new Promise((r) => setTimeout(r, 1500));
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    }
+    await running;
+    assert.equal(await vscode.env.clipboard.readText(), 'arn:aws:ecs:us-east-1:123456789012:cluster/airflow-prod');
+  });
+
+  it('turns a denied call into an error node naming the IAM action, and retries on click', async () => {
+    await seed([PROD]);
+    const cluster = await child(undefined, 'airflow-prod');
+    await control(AWS, 'fake', 'fault', { operation: 'ListServices', kind: 'accessDenied', count: 1 });
+    const [error] = await children(cluster.node);
+    assert.equal(error.item.contextValue, 'airflowEcs.error');
+    assert.match(error.label, /not allowed to call ecs:ListServices/);
+    assert.equal(error.item.command?.command, 'airflowEcs.explorer.retry');
+    const kids = await children(cluster.node);
+    assert.equal(kids[0].label, 'scheduler');
+  });
+
+  it('rides out throttling and 5xx through the SDK retries', async () => {
+    await seed([PROD]);
+    await control(AWS, 'fake', 'fault', { operation: 'ListClusters', kind: 'throttle', count: 1 });
+    await control(AWS, 'fake', 'fault', { operation: 'DescribeClusters', kind: 'server', count: 1 });
+    const roots = await children();
+    assert.deepEqual(roots.map((r) => r.label), ['airflow-prod']);
+  });
+
+  it('shows welcome content, not an error, for an unknown profile and for no clusters', async () => {
+    await seed([]);
+    assert.deepEqual(await children(), []);
+    const cfg = vscode.workspace.getConfiguration('airflowEcs');
+    await cfg.update('aws.profile', 'does-not-exist', vscode.ConfigurationTarget.Global);
+    try {
+      assert.deepEqual(await children(), []);
+    } finally {
+      await cfg.update('aws.profile', 'test', vscode.ConfigurationTarget.Global);
+    }
+    await seed([PROD]);
+    assert.equal((await children()).length, 1);
+  });
+});
