@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { checkReferences, parseCloudFormationYaml } from '../support/cloudformation';
+import { SCAFFOLD_PARTS, applyScaffold, planScaffold } from '../../src/core/scaffold/scaffold';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const infraDir = path.join(repoRoot, 'infra-templates');
@@ -360,6 +361,51 @@ Resources:
       assert.equal(result.status, 0, result.stderr);
       assert.ok(ranTests(result.stderr) >= 10, result.stderr);
       assert.doesNotMatch(result.stderr, /skipped/);
+    });
+  });
+
+  describe('a scaffolded project (Initialize Project output) still passes the real tools', () => {
+    let project: string;
+    before(async () => {
+      project = fs.mkdtempSync(path.join(os.tmpdir(), 'scaffolded-'));
+      const plan = await planScaffold({
+        extensionRoot: repoRoot, targetRoot: project, parts: SCAFFOLD_PARTS.map((p) => p.id),
+        values: { projectName: 'orders-etl', region: 'eu-west-2', repositoryName: 'orders-airflow' },
+      });
+      const result = await applyScaffold(plan, { overwrite: new Set() });
+      assert.equal(result.written.length, plan.files.length);
+    });
+    after(() => fs.rmSync(project, { recursive: true, force: true }));
+
+    it('CloudFormation references resolve and the names were substituted', () => {
+      const file = path.join(project, 'infra', 'cloudformation', 'airflow-ecs.yaml');
+      const template = parseCloudFormationYaml(fs.readFileSync(file, 'utf8'), file) as Obj;
+      assert.deepEqual(checkReferences(template), []);
+      const params = template.Parameters as Record<string, Obj>;
+      assert.equal(params.ProjectName.Default, 'orders-etl');
+      assert.equal(params.EcrRepositoryName.Default, 'orders-airflow');
+      assert.match(String(params.ProjectName.AllowedPattern), /\^/);
+      assert.match('orders-etl', new RegExp(String(params.ProjectName.AllowedPattern)));
+    });
+
+    it('docker-compose accepts both compose files', () => {
+      for (const file of ['docker-compose.yml', 'docker-compose.ecs.yml']) {
+        const result = run('docker-compose', ['-f', file, '--env-file', '.env.example', 'config'], {
+          cwd: path.join(project, 'infra', 'compose'), env: { ...process.env, AWS_ACCOUNT_ID: '123456789012' },
+        });
+        assert.equal(result.status, 0, result.stderr);
+        if (file.includes('ecs')) assert.match(result.stdout, /awslogs-region: eu-west-2/);
+        else assert.ok(result.stdout.includes(`${project}/dags:/opt/airflow/dags`), 'dags/ of the project root is not mounted');
+      }
+    });
+
+    it('the DAG tests and the quality gate tests pass where the pipeline runs them', () => {
+      const dags = run('python3', ['-m', 'unittest', 'discover', '-s', 'tests'], { cwd: project });
+      assert.equal(dags.status, 0, dags.stderr);
+      assert.ok(ranTests(dags.stderr) > 0);
+      const gate = run('python3', ['-m', 'unittest', 'discover', '-s', 'infra/scripts', '-p', 'test_*.py'], { cwd: project });
+      assert.equal(gate.status, 0, gate.stderr);
+      assert.ok(ranTests(gate.stderr) > 0);
     });
   });
 });
