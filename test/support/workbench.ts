@@ -62,8 +62,11 @@ export async function launchBrowser(): Promise<Browser> {
 export interface Workbench extends Browser {
   /** Runs a command from the palette by its full title, e.g. "Airflow on ECS: Show Log". */
   runCommand(title: string): Promise<void>;
-  /** Opens the command palette with `>text` typed and returns the rows it lists. */
-  openPalette(text: string): Promise<Locator>;
+  /**
+   * Opens the command palette, types the title and returns the row listing that command. Retries
+   * for up to 30 s: right after the workbench loads, extensions may not have registered yet.
+   */
+  findCommand(title: string): Promise<Locator>;
   screenshot(name: string): Promise<string>;
   treeRow(label: string): Locator;
   waitForNotification(text: string): Promise<Locator>;
@@ -86,7 +89,7 @@ export async function openWorkbench(url: string, opts: { timeoutMs?: number } = 
   const quickInput = page.locator('.quick-input-widget input');
   const paletteRows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
 
-  const openPalette = async (text: string): Promise<Locator> => {
+  const openPalette = async (text: string): Promise<void> => {
     // A key press right after the workbench loads is sometimes swallowed: retry F1.
     for (let attempt = 1; ; attempt++) {
       await page.keyboard.press('F1');
@@ -100,15 +103,30 @@ export async function openWorkbench(url: string, opts: { timeoutMs?: number } = 
       }
     }
     await quickInput.fill(`>${text}`);
-    return paletteRows;
+  };
+
+  const findCommand = async (title: string): Promise<Locator> => {
+    const row = paletteRows.filter({ hasText: title }).first();
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      await openPalette(title);
+      try {
+        await row.waitFor({ timeout: 3000 });
+        return row;
+      } catch (err) {
+        if (Date.now() > deadline) {
+          throw new Error(`the command palette lists no command "${title}": ${err}`);
+        }
+        await page.keyboard.press('Escape');
+      }
+    }
   };
 
   return {
     ...browser,
-    openPalette,
+    findCommand,
     runCommand: async (title) => {
-      const rows = await openPalette(title);
-      await rows.filter({ hasText: title }).first().waitFor({ timeout: 10_000 });
+      await findCommand(title);
       await quickInput.press('Enter');
     },
     screenshot: async (name) => {
