@@ -1,20 +1,16 @@
-// `npm run test:host`: the in-host suite in a real VS Code (code-server) on sample-dags/.
-import * as fs from 'node:fs';
-import * as os from 'node:os';
+// `npm run test:host`: the in-host suite in a real VS Code (code-server).
 import * as path from 'node:path';
-import { repoRoot } from '../support/codeServer';
 import { runHostSuite } from '../support/hostRunner';
 import { startFixtures } from './fixtures';
+import { hostWorkspace } from './workspace';
 
 async function main(): Promise<number> {
   const started = Date.now();
-  // sample-dags/ when the repository has it, else an empty temp folder.
-  const sample = path.join(repoRoot, 'sample-dags');
-  const workspace = fs.existsSync(sample) ? sample : fs.mkdtempSync(path.join(os.tmpdir(), 'airflow-ecs-workspace-'));
+  const workspace = hostWorkspace();
   const fixtures = await startFixtures();
   try {
     const result = await runHostSuite({
-      workspace,
+      workspace: workspace.folder,
       suiteIndexPath: path.join(__dirname, 'index.js'),
       userSettings: fixtures.userSettings,
       machineSettings: fixtures.machineSettings,
@@ -26,9 +22,7 @@ async function main(): Promise<number> {
     return result.failed > 0 || result.exitCode !== 0 ? 1 : 0;
   } finally {
     await fixtures.dispose();
-    if (workspace !== sample) {
-      fs.rmSync(workspace, { recursive: true, force: true });
-    }
+    workspace.dispose();
   }
 }
 
