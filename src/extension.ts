@@ -21,7 +21,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const clusterTree = activateExplorer(context, { session, registry, logger, channel });
 
   const activationMs = performance.now() - started;
-  logger.info(`Activated in ${activationMs.toFixed(1)} ms`);
+  logger.info(`Airflow on ECS ${context.extension.packageJSON.version} activated in ${activationMs.toFixed(1)} ms`);
   return { activationMs, clusterTree };
 }
 

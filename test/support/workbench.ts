@@ -1,0 +1,152 @@
+// Playwright helpers that drive Debian's Chromium against a code-server workbench.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { repoRoot } from './codeServer';
+
+export const testResultsDir = path.join(repoRoot, 'test-results');
+
+export interface PayloadOptions {
+  folder: string;
+  extensionDevelopmentPath?: string;
+  extensionTestsPath?: string;
+}
+
+/**
+ * The workbench URL that opens `folder` and, through the `payload` parameter VS Code's own browser
+ * tests use, loads an extension in development mode and/or runs an extension test suite.
+ */
+export function payloadUrl(serverUrl: string, port: number, opts: PayloadOptions): string {
+  const remote = (p: string): string => `vscode-remote://127.0.0.1:${port}${path.resolve(p)}`;
+  const payload: [string, string][] = [];
+  if (opts.extensionDevelopmentPath) {
+    payload.push(['extensionDevelopmentPath', remote(opts.extensionDevelopmentPath)]);
+  }
+  if (opts.extensionTestsPath) {
+    payload.push(['extensionTestsPath', remote(opts.extensionTestsPath)]);
+  }
+  payload.push(['skipWelcome', 'true']);
+  const base = serverUrl.replace(/\/+$/, '');
+  return `${base}/?folder=${encodeURIComponent(path.resolve(opts.folder))}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+}
+
+export interface Browser {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'airflow-ecs-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1400, height: 900 },
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+  const page = context.pages()[0] ?? await context.newPage();
+  return {
+    context,
+    page,
+    close: async () => {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Workbench extends Browser {
+  /** Runs a command from the palette by its full title, e.g. "Airflow on ECS: Show Log". */
+  runCommand(title: string): Promise<void>;
+  /**
+   * Opens the command palette, types the title and returns the row listing that command. Retries
+   * for up to 30 s: right after the workbench loads, extensions may not have registered yet.
+   */
+  findCommand(title: string): Promise<Locator>;
+  screenshot(name: string): Promise<string>;
+  treeRow(label: string): Locator;
+  waitForNotification(text: string): Promise<Locator>;
+  clickActivityBar(title: string): Promise<void>;
+  contextMenu(row: Locator, itemLabel: string): Promise<void>;
+}
+
+export async function openWorkbench(url: string, opts: { timeoutMs?: number } = {}): Promise<Workbench> {
+  const browser = await launchBrowser();
+  const { page } = browser;
+  const timeout = opts.timeoutMs ?? 60_000;
+  try {
+    await page.goto(url);
+    await page.locator('.monaco-workbench .part.activitybar').waitFor({ timeout });
+  } catch (err) {
+    await browser.close();
+    throw err;
+  }
+
+  const quickInput = page.locator('.quick-input-widget input');
+  const paletteRows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+
+  const openPalette = async (text: string): Promise<void> => {
+    // A key press right after the workbench loads is sometimes swallowed: retry F1.
+    for (let attempt = 1; ; attempt++) {
+      await page.keyboard.press('F1');
+      try {
+        await quickInput.waitFor({ state: 'visible', timeout: 3000 });
+        break;
+      } catch (err) {
+        if (attempt === 5) {
+          throw new Error(`the command palette did not open after ${attempt} presses of F1: ${err}`);
+        }
+      }
+    }
+    await quickInput.fill(`>${text}`);
+  };
+
+  const findCommand = async (title: string): Promise<Locator> => {
+    const row = paletteRows.filter({ hasText: title }).first();
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      await openPalette(title);
+      try {
+        await row.waitFor({ timeout: 3000 });
+        return row;
+      } catch (err) {
+        if (Date.now() > deadline) {
+          throw new Error(`the command palette lists no command "${title}": ${err}`);
+        }
+        await page.keyboard.press('Escape');
+      }
+    }
+  };
+
+  return {
+    ...browser,
+    findCommand,
+    runCommand: async (title) => {
+      await findCommand(title);
+      await quickInput.press('Enter');
+    },
+    screenshot: async (name) => {
+      fs.mkdirSync(testResultsDir, { recursive: true });
+      const file = path.join(testResultsDir, `${name}.png`);
+      await page.screenshot({ path: file });
+      return file;
+    },
+    treeRow: (label) => page.locator('.pane-body .monaco-list-row').filter({ hasText: label }),
+    waitForNotification: async (text) => {
+      const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: text }).first();
+      await toast.waitFor({ timeout: 30_000 });
+      return toast;
+    },
+    clickActivityBar: async (title) => {
+      await page.locator(`.activitybar [aria-label^="${title}"]`).first().click();
+    },
+    contextMenu: async (row, itemLabel) => {
+      await row.click({ button: 'right' });
+      await page.locator('.monaco-menu .action-item .action-label', { hasText: itemLabel }).first().click();
+    },
+  };
+}
