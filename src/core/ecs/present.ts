@@ -88,7 +88,7 @@ export function deploymentState(service: Service): DeploymentState {
   if (rolledBack) return 'rolled back';
   switch (primary?.rolloutState) {
     case 'COMPLETED': return 'completed';
-    case 'IN_PROGRESS': return deployments.length > 1 || primary.runningCount !== primary.desiredCount ? 'in progress' : 'completed';
+    case 'IN_PROGRESS': return 'in progress';
     case 'FAILED': return 'failed';
     default: return primary ? (deployments.length > 1 ? 'in progress' : 'completed') : 'unknown';
   }

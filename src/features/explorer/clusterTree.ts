@@ -23,7 +23,14 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
     this.ctx = { ecs: () => session.ecs(), now: () => Date.now() };
   }
 
+  /** Reloads a node (or everything) from AWS. */
   refresh(node?: ExplorerNode): void {
+    node?.reset();
+    this.changed.fire(node);
+  }
+
+  /** Redraws a node from what it already holds (after Load more). */
+  redraw(node: ExplorerNode): void {
     this.changed.fire(node);
   }
 

@@ -39,6 +39,8 @@ export abstract class ExplorerNode {
   children(): Promise<ExplorerNode[]> {
     return Promise.resolve([]);
   }
+  /** Forgets what was loaded, so the next expansion asks AWS again. */
+  reset(): void {}
 }
 
 /** A node backed by one AWS resource: it has an ARN, a console page and a JSON view. */
@@ -81,6 +83,11 @@ abstract class PagedTasksNode extends ExplorerNode {
   protected abstract createPager(ecs: EcsApi): TaskPager;
   protected abstract trailing(): ExplorerNode[];
   protected abstract emptyMessage(): string;
+
+  reset(): void {
+    this.pager = undefined;
+    this.loaded = [];
+  }
 
   async loadMore(): Promise<void> {
     if (!this.pager) this.pager = this.createPager(await this.ctx.ecs());

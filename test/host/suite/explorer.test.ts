@@ -255,4 +255,24 @@ describe('Clusters view in a real extension host', () => {
     await seed([PROD]);
     assert.equal((await children()).length, 1);
   });
+
+  it('auto-refreshes only while the view is visible', async () => {
+    await seed([PROD]);
+    const cfg = vscode.workspace.getConfiguration('airflowEcs');
+    await cfg.update('explorer.refreshInterval', 1, vscode.ConfigurationTarget.Global);
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    try {
+      await vscode.commands.executeCommand('workbench.view.explorer');
+      const hiddenStart = await callCount('ListClusters');
+      await sleep(2500);
+      assert.equal(await callCount('ListClusters'), hiddenStart, 'no polling while hidden');
+
+      await vscode.commands.executeCommand('workbench.view.extension.airflowEcs');
+      await sleep(3500);
+      assert.ok(await callCount('ListClusters') - hiddenStart >= 2, 'polls while visible');
+    } finally {
+      await cfg.update('explorer.refreshInterval', 0, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('workbench.view.explorer');
+    }
+  });
 });

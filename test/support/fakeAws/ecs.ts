@@ -202,6 +202,7 @@ export class FakeEcs implements FakeService {
         this.event(s, `(service ${s.serviceName}) has started 0 tasks: desired count changed to ${s.desiredCount}.`);
       }
       if (input.forceNewDeployment) {
+        s.__previousDeploymentId = s.__deploymentId;
         s.__deploymentId = hexId().slice(0, 8);
         s.__rollout = 'IN_PROGRESS';
         this.event(s, `(service ${s.serviceName}) has started a new deployment ${s.__deploymentId}.`);
@@ -296,6 +297,10 @@ export class FakeEcs implements FakeService {
       rolloutStateReason: rollout === 'ROLLED_BACK' ? 'ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/0' : undefined,
     };
     const deployments: Json[] = [primary];
+    // A forced deployment keeps the old one ACTIVE until the new one has replaced its tasks.
+    if (rollout === 'IN_PROGRESS' && s.__previousDeploymentId) {
+      deployments.push({ id: `ecs-svc/${s.__previousDeploymentId}`, status: 'ACTIVE', taskDefinition: s.taskDefinition, desiredCount: s.desiredCount, runningCount: running, rolloutState: 'COMPLETED' });
+    }
     if (rollout === 'ROLLED_BACK') {
       deployments.push({ id: 'ecs-svc/failed', status: 'ACTIVE', rolloutState: 'FAILED', rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' });
     }

@@ -4,5 +4,5 @@ import type { ExplorerDeps } from './deps';
 
 export const loadMore = ({ tree }: ExplorerDeps) => async (node: LoadMoreNode) => {
   await vscode.window.withProgress({ location: { viewId: 'airflowEcs.clusters' } }, () => node.parent.loadMore());
-  tree.refresh(node.parent);
+  tree.redraw(node.parent);
 };
