@@ -146,7 +146,12 @@ export async function openWorkbench(url: string, opts: { timeoutMs?: number } = 
     },
     contextMenu: async (row, itemLabel) => {
       await row.click({ button: 'right' });
-      await page.locator('.monaco-menu .action-item .action-label', { hasText: itemLabel }).first().click();
+      // VS Code's menu runs an item on its own mouse handling, which a synthetic click can miss:
+      // point at the item (it takes the highlight) and choose it with Enter, as a keyboard user would.
+      const menuItem = page.locator('.monaco-menu .action-item', { hasText: itemLabel }).first();
+      await menuItem.hover();
+      await page.locator('.monaco-menu .action-item.focused', { hasText: itemLabel }).first().waitFor();
+      await page.keyboard.press('Enter');
     },
   };
 }

@@ -50,7 +50,8 @@ describe('UI: the Clusters view as a person uses it', () => {
     const cluster = workbench.treeRow('airflow-prod');
     await cluster.waitFor({ timeout: 30_000 });
     assert.match(await cluster.innerText(), /3 services|2 services/);
-    await workbench.page.locator('.pane-header', { hasText: 'Clusters' }).filter({ hasText: 'test @ us-east-1' }).waitFor({ timeout: 10_000 });
+    // The view's description names the connection (the header is hidden while it is the only view).
+    await workbench.page.locator('.pane-header[aria-label*="Clusters - test @ us-east-1"]').waitFor({ state: 'attached', timeout: 10_000 });
     await cluster.click();
     const worker = workbench.treeRow('worker');
     await worker.waitFor();

@@ -87,7 +87,8 @@ describe('present: tasks and containers', () => {
     assert.match(v.description, /EssentialContainerExited/);
     assert.match(v.tooltip, /Essential container in task exited/);
     assert.equal(v.tone, 'error');
-    assert.equal(taskView({ ...stopped, stopCode: 'UserInitiated' }, NOW).tone, 'inactive');
+    assert.equal(taskView({ ...stopped, stopCode: 'UserInitiated', containers: [{ exitCode: 137 }] }, NOW).tone, 'inactive');
+    assert.equal(taskView({ ...stopped, stopCode: undefined, containers: [{ exitCode: 1 }] }, NOW).tone, 'error');
   });
 
   it('marks a task on its way down', () => {

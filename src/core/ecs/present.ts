@@ -133,9 +133,10 @@ export function serviceView(service: Service, now: number): NodeView {
 
 function taskTone(task: Task): Tone {
   if (task.lastStatus === 'STOPPED') {
-    const failed = task.stopCode && task.stopCode !== 'UserInitiated' && task.stopCode !== 'ServiceSchedulerInitiated';
+    // A stop someone asked for ends containers with SIGTERM/SIGKILL codes; that is no failure.
+    if (task.stopCode === 'UserInitiated' || task.stopCode === 'ServiceSchedulerInitiated') return 'inactive';
     const badExit = task.containers?.some((c) => c.exitCode !== undefined && c.exitCode !== 0);
-    return failed || badExit ? 'error' : 'inactive';
+    return task.stopCode || badExit ? 'error' : 'inactive';
   }
   if (task.healthStatus === 'UNHEALTHY') return 'error';
   if (task.lastStatus === 'RUNNING' && task.desiredStatus === 'STOPPED') return 'warning';
