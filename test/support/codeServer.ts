@@ -11,9 +11,13 @@ export const codeServerBin = path.join(repoRoot, '.vscode-test', 'code-server', 
 
 export interface CodeServerOptions {
   workspace: string;
-  /** Written to `<user-data-dir>/User/settings.json` (read by the browser side). */
+  /** Written to `<user-data-dir>/User/settings.json`: the browser's user settings, all scopes apply. */
   userSettings?: object;
-  /** Written to `<user-data-dir>/Machine/settings.json` (the only place machine-scoped settings are read from). */
+  /**
+   * Written to `<user-data-dir>/Machine/settings.json`: the server's ("remote") settings. All scopes
+   * apply, machine-scoped ones included, and they win over userSettings for the same key
+   * (test/integration/codeServer.test.ts checks this).
+   */
   machineSettings?: object;
   env?: Record<string, string>;
   /** Default true: passes --disable-workspace-trust. False leaves restricted mode on. */
