@@ -3,6 +3,7 @@ import { AwsSession } from './platform/aws';
 import { CommandRegistry } from './platform/commands';
 import { createLog } from './platform/log';
 import { activateExplorer } from './features/explorer/activation';
+import { activateScaffold } from './features/scaffold/activation';
 import type { ClusterTreeProvider } from './features/explorer/clusterTree';
 
 /** What activate() returns; the in-host tests read it. */
@@ -19,6 +20,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   context.subscriptions.push(channel, session);
 
   const clusterTree = activateExplorer(context, { session, registry, logger, channel });
+  activateScaffold(context, registry);
 
   const activationMs = performance.now() - started;
   logger.info(`Airflow on ECS ${context.extension.packageJSON.version} activated in ${activationMs.toFixed(1)} ms`);
