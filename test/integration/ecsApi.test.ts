@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import { createEcsApi } from '../../src/core/aws/ecs';
-import { CallCounter } from '../../src/core/aws/clients';
 import { AwsProblem } from '../../src/core/aws/errors';
 import { resolveConnection } from '../../src/core/aws/connection';
 import { loadServices, loadStandaloneTasks, TaskPager } from '../../src/core/ecs/taskPager';
@@ -24,9 +23,9 @@ describe('ECS API against the local AWS endpoint (real SDK, JSON 1.1 wire format
   });
   beforeEach(() => aws.reset());
 
-  async function api(counter?: CallCounter) {
+  async function api() {
     const conn = await resolveConnection({ profile: 'test', region: '', endpoint: aws.url });
-    return createEcsApi(conn, silentLogger, counter);
+    return createEcsApi(conn, silentLogger);
   }
 
   it('lists and describes clusters with their counts', async () => {
@@ -42,8 +41,7 @@ describe('ECS API against the local AWS endpoint (real SDK, JSON 1.1 wire format
 
   it('describes services 10 per call, following ListServices pages', async () => {
     ecs.seed([{ name: 'c', services: Array.from({ length: 23 }, (_, i) => ({ name: `svc-${String(i).padStart(2, '0')}`, desiredCount: 0 })) }]);
-    const counter = new CallCounter();
-    const services = await loadServices(await api(counter), 'c');
+    const services = await loadServices(await api(), 'c');
     assert.equal(services.length, 23);
     assert.equal(services[0].serviceName, 'svc-00');
     assert.equal(aws.countCalls('ListServices'), 1);

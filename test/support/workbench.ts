@@ -72,6 +72,8 @@ export interface Workbench extends Browser {
   waitForNotification(text: string): Promise<Locator>;
   clickActivityBar(title: string): Promise<void>;
   contextMenu(row: Locator, itemLabel: string): Promise<void>;
+  /** Drags the side bar's edge so long tree descriptions fit in screenshots. */
+  widenSideBar(width: number): Promise<void>;
 }
 
 export async function openWorkbench(url: string, opts: { timeoutMs?: number } = {}): Promise<Workbench> {
@@ -143,6 +145,15 @@ export async function openWorkbench(url: string, opts: { timeoutMs?: number } = 
     },
     clickActivityBar: async (title) => {
       await page.locator(`.activitybar [aria-label^="${title}"]`).first().click();
+    },
+    widenSideBar: async (width) => {
+      const box = await page.locator('.part.sidebar').boundingBox();
+      if (!box) throw new Error('the side bar is not visible');
+      const y = box.y + box.height / 2;
+      await page.mouse.move(box.x + box.width - 1, y);
+      await page.mouse.down();
+      await page.mouse.move(box.x + width, y, { steps: 5 });
+      await page.mouse.up();
     },
     contextMenu: async (row, itemLabel) => {
       await row.click({ button: 'right' });

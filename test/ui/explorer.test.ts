@@ -64,6 +64,7 @@ describe('UI: the Clusters view as a person uses it', () => {
     assert.match(await task.innerText(), /RUNNING/);
     await task.click();
     await workbench.treeRow('airflow:build-42').first().waitFor();
+    await workbench.widenSideBar(720);
     await workbench.screenshot('explorer-tree');
   });
 

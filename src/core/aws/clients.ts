@@ -1,19 +1,6 @@
 import type { Logger } from '../log';
 import type { AwsConnection } from './connection';
 
-/** Counts calls per operation; the bench and the tests read it, the log channel shows each call. */
-export class CallCounter {
-  readonly byOperation = new Map<string, number>();
-  get total(): number {
-    let n = 0;
-    for (const v of this.byOperation.values()) n += v;
-    return n;
-  }
-  add(operation: string): void {
-    this.byOperation.set(operation, (this.byOperation.get(operation) ?? 0) + 1);
-  }
-}
-
 /** The options every SDK client of ours is built with: the SDK's provider chain, adaptive retry. */
 export function clientOptions(conn: AwsConnection) {
   return {
@@ -35,12 +22,11 @@ interface MiddlewareClient {
 }
 
 /** Logs every call at debug level (operation, duration, request id; never credentials). */
-export function instrumentClient<T>(client: T, service: string, logger: Logger, counter?: CallCounter): T {
+export function instrumentClient<T>(client: T, service: string, logger: Logger): T {
   (client as unknown as MiddlewareClient).middlewareStack.add(
     (next, context) => async (args) => {
       const operation = `${service}:${context.commandName?.replace(/Command$/, '') ?? 'unknown'}`;
       const started = Date.now();
-      counter?.add(operation);
       try {
         const result = await next(args);
         logger.debug(`${operation} ${Date.now() - started} ms requestId=${result.output?.$metadata?.requestId ?? '-'}`);

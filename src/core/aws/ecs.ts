@@ -14,7 +14,7 @@ import {
   type DesiredStatus,
 } from '@aws-sdk/client-ecs';
 import type { Logger } from '../log';
-import { clientOptions, instrumentClient, type CallCounter } from './clients';
+import { clientOptions, instrumentClient } from './clients';
 import type { AwsConnection } from './connection';
 import { toAwsProblem } from './errors';
 
@@ -54,8 +54,8 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-export function createEcsApi(conn: AwsConnection, logger: Logger, counter?: CallCounter): EcsApi {
-  const client = instrumentClient(new ECSClient(clientOptions(conn)), 'ecs', logger, counter);
+export function createEcsApi(conn: AwsConnection, logger: Logger): EcsApi {
+  const client = instrumentClient(new ECSClient(clientOptions(conn)), 'ecs', logger);
 
   async function call<T>(action: string, run: () => Promise<T>): Promise<T> {
     try {

@@ -33,15 +33,23 @@ async function child(node: Node | undefined, label: string | RegExp) {
   return found;
 }
 
-/** Replaces a `vscode.window`/`vscode.env` function for one test, as a person would answer it. */
-function answer<K extends string>(target: Record<K, unknown>, key: K, value: unknown): { calls: unknown[][]; restore(): void } {
+/**
+ * Runs `action` while a `vscode.window`/`vscode.env` function answers with `value`, as a person
+ * would answer the dialog; returns the arguments it was called with.
+ */
+async function answering<K extends string>(target: Record<K, unknown>, key: K, value: unknown, action: () => Thenable<unknown>): Promise<unknown[][]> {
   const original = target[key];
   const calls: unknown[][] = [];
   target[key] = ((...args: unknown[]) => {
     calls.push(args);
     return Promise.resolve(value);
   }) as never;
-  return { calls, restore: () => { target[key] = original; } };
+  try {
+    await action();
+  } finally {
+    target[key] = original;
+  }
+  return calls;
 }
 
 const PROD: SeedCluster = {
@@ -126,15 +134,10 @@ describe('Clusters view in a real extension host', () => {
     await seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 2 }] }]);
     const worker = await child(await child(undefined, 'c').then((c) => c.node), 'worker');
     const [task] = await children(worker.node);
-    const confirm = answer(vscode.window as never, 'showWarningMessage', 'Stop Task');
-    try {
-      await vscode.commands.executeCommand('airflowEcs.stopTask', task.node);
-    } finally {
-      confirm.restore();
-    }
-    assert.equal(confirm.calls.length, 1);
-    assert.match(String(confirm.calls[0][0]), new RegExp(`Stop task ${task.label}\\?`));
-    assert.deepEqual(confirm.calls[0][1], { modal: true, detail: 'Work running in it stops now; a service starts a replacement, a standalone task is gone.' });
+    const confirm = await answering(vscode.window as never, 'showWarningMessage', 'Stop Task', () => vscode.commands.executeCommand('airflowEcs.stopTask', task.node));
+    assert.equal(confirm.length, 1);
+    assert.match(String(confirm[0][0]), new RegExp(`Stop task ${task.label}\\?`));
+    assert.deepEqual(confirm[0][1], { modal: true, detail: 'Work running in it stops now; a service starts a replacement, a standalone task is gone.' });
     const running = await children(worker.node);
     assert.ok(!running.some((c) => c.label === task.label), 'the task left the running list');
     const stopped = await children((await child(worker.node, 'Stopped tasks')).node);
@@ -146,12 +149,8 @@ describe('Clusters view in a real extension host', () => {
     await seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 1 }] }]);
     const worker = await child(await child(undefined, 'c').then((c) => c.node), 'worker');
     const [task] = await children(worker.node);
-    const confirm = answer(vscode.window as never, 'showWarningMessage', undefined);
-    try {
-      await vscode.commands.executeCommand('airflowEcs.stopTask', task.node);
-    } finally {
-      confirm.restore();
-    }
+    const confirm = await answering(vscode.window as never, 'showWarningMessage', undefined, () => vscode.commands.executeCommand('airflowEcs.stopTask', task.node));
+    assert.equal(confirm.length, 1, 'asked once');
     assert.equal(await callCount('StopTask'), 0);
   });
 
@@ -159,13 +158,8 @@ describe('Clusters view in a real extension host', () => {
     await seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 2 }] }]);
     const cluster = await child(undefined, 'c');
     const worker = await child(cluster.node, 'worker');
-    const input = answer(vscode.window as never, 'showInputBox', '5');
-    try {
-      await vscode.commands.executeCommand('airflowEcs.scaleService', worker.node);
-    } finally {
-      input.restore();
-    }
-    const options = input.calls[0][0] as vscode.InputBoxOptions;
+    const input = await answering(vscode.window as never, 'showInputBox', '5', () => vscode.commands.executeCommand('airflowEcs.scaleService', worker.node));
+    const options = input[0][0] as vscode.InputBoxOptions;
     assert.equal(options.value, '2');
     assert.equal(await options.validateInput!('x'), 'Enter a whole number of tasks, 0 or more.');
     const after = await child(cluster.node, 'worker');
@@ -176,12 +170,8 @@ describe('Clusters view in a real extension host', () => {
     await seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 1 }] }]);
     const cluster = await child(undefined, 'c');
     const worker = await child(cluster.node, 'worker');
-    const confirm = answer(vscode.window as never, 'showWarningMessage', 'Force New Deployment');
-    try {
-      await vscode.commands.executeCommand('airflowEcs.forceNewDeployment', worker.node);
-    } finally {
-      confirm.restore();
-    }
+    const confirm = await answering(vscode.window as never, 'showWarningMessage', 'Force New Deployment', () => vscode.commands.executeCommand('airflowEcs.forceNewDeployment', worker.node));
+    assert.match(String(confirm[0][0]), /^Force a new deployment of worker\?/);
     const after = await child(cluster.node, 'worker');
     assert.match(String(after.item.description), /in progress$/);
     assert.match((after.item.tooltip as vscode.MarkdownString).value, /started a new deployment/);
@@ -195,13 +185,8 @@ describe('Clusters view in a real extension host', () => {
     await vscode.commands.executeCommand('airflowEcs.copyArn', worker.node);
     assert.equal(await vscode.env.clipboard.readText(), 'arn:aws:ecs:us-east-1:123456789012:service/airflow-prod/worker');
 
-    const open = answer(vscode.env as never, 'openExternal', true);
-    try {
-      await vscode.commands.executeCommand('airflowEcs.openInConsole', worker.node);
-    } finally {
-      open.restore();
-    }
-    assert.equal((open.calls[0][0] as vscode.Uri).toString(true), 'https://us-east-1.console.aws.amazon.com/ecs/v2/clusters/airflow-prod/services/worker/health?region=us-east-1');
+    const open = await answering(vscode.env as never, 'openExternal', true, () => vscode.commands.executeCommand('airflowEcs.openInConsole', worker.node));
+    assert.equal((open[0][0] as vscode.Uri).toString(true), 'https://us-east-1.console.aws.amazon.com/ecs/v2/clusters/airflow-prod/services/worker/health?region=us-east-1');
 
     await vscode.commands.executeCommand('airflowEcs.showResourceJson', worker.node);
     const doc = vscode.window.activeTextEditor?.document;
