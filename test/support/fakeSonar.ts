@@ -3,6 +3,7 @@
 // Seeded in process, or over /__control/* from another process (the extension host under test).
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parentPort, Worker } from 'node:worker_threads';
 import type { ProjectStatus, SonarBranch, SonarHotspot, SonarIssue, SonarRule } from '../../src/core/sonar/api';
 
 export interface FakeSonarProject {
@@ -107,6 +108,11 @@ export class FakeSonar {
       case 'latency': this.latencyMs = Number(body.ms ?? 0); return {};
       case 'token': this.token = String(body.token); return {};
       case 'break': this.broken.add(String(body.path)); return {};
+      case 'seedGenerated': {
+        const project = sampleProject();
+        this.seed({ ...project, issues: { main: generatedIssues(Number(body.count), Number(body.files)) } });
+        return {};
+      }
       case 'requests': return { requests: this.requests };
       default: return { error: `unknown control action ${action}` };
     }
@@ -243,4 +249,31 @@ export async function startFakeSonar(): Promise<FakeSonar> {
   sonar.rules.set(SAMPLE_RULE.key, SAMPLE_RULE);
   await sonar.start();
   return sonar;
+}
+
+/** `count` issues spread over `files` files dags/f<N>.py, each on one of their first 40 lines. */
+export function generatedIssues(count: number, files: number, projectKey = SAMPLE_PROJECT_KEY): SonarIssue[] {
+  const severities = ['BLOCKER', 'CRITICAL', 'MAJOR', 'MINOR', 'INFO'];
+  return Array.from({ length: count }, (_, i) => ({
+    key: `GEN-${i}`, rule: `python:S${1000 + (i % 90)}`, severity: severities[i % 5],
+    impacts: i % 2 ? [{ softwareQuality: 'MAINTAINABILITY', severity: 'MEDIUM' }] : undefined,
+    component: `${projectKey}:dags/f${i % files}.py`, line: 1 + (i % 40),
+    textRange: { startLine: 1 + (i % 40), endLine: 1 + (i % 40), startOffset: 2, endOffset: 12 },
+    message: `Generated finding ${i}.`, type: 'CODE_SMELL',
+  }));
+}
+
+/** The fake on its own thread, so its JSON work does not share the event loop being measured. */
+export async function startFakeSonarThread(): Promise<{ url: string; close(): Promise<void> }> {
+  const worker = new Worker(__filename);
+  const url = await new Promise<string>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  return { url, close: async () => { await worker.terminate(); } };
+}
+
+if (parentPort) {
+  const port = parentPort;
+  void startFakeSonar().then((sonar) => port.postMessage(sonar.url));
 }
