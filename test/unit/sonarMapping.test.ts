@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkHost, fetchAllPages, SonarProblem } from '../../src/core/sonar/client';
 import { parseFindingsFile } from '../../src/core/sonar/findingsFile';
@@ -150,6 +151,11 @@ describe('sonar: findings files and rule descriptions', () => {
 });
 
 describe('sonar: client safety and paging', () => {
+  it('declares the Sonar host override machine-scoped: a workspace cannot redirect the token', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
+    assert.equal(pkg.contributes.configuration.properties['airflowEcs.sonar.hostUrl'].scope, 'machine');
+  });
+
   it('sends the token over https, or plain http to loopback only', () => {
     assert.equal(checkHost('https://sonarcloud.io').host, 'sonarcloud.io');
     assert.equal(checkHost('http://127.0.0.1:9000').port, '9000');

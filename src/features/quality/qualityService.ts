@@ -25,7 +25,7 @@ const DIAGNOSTIC_SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
 export interface QualitySnapshot {
   project: SonarProject;
   /** Where the findings came from: the server's branch, or an imported file. */
-  origin: { kind: 'server'; branch?: string; localBranch?: string; fallback: boolean } | { kind: 'file'; name: string };
+  origin: { kind: 'server'; branch?: string; localBranch?: string; /** Why another branch than the local one is shown. */ fallback?: string } | { kind: 'file'; name: string };
   gate?: GateView;
   counts: Record<Severity, number>;
   files: { file: string; counts: Record<Severity, number> }[];
@@ -130,10 +130,11 @@ export class QualityService implements vscode.Disposable {
     const branches = await client.branches(project.projectKey, signal);
     const main = branches.find((b) => b.isMain)?.name;
     const analysed = localBranch && branches.some((b) => b.name === localBranch) ? localBranch : main;
-    const fallback = analysed !== localBranch;
-    if (fallback) {
-      this.logger.info(`Sonar: branch ${localBranch ?? '(detached HEAD)'} was never analysed; showing ${analysed ?? 'the main branch'} instead.`);
-    }
+    const shown = analysed ?? 'the main branch';
+    const fallback = !this.git ? `${project.baseDir} is not in a git repository: showing ${shown}.`
+      : !localBranch ? `HEAD is detached: showing ${shown}.`
+        : analysed !== localBranch ? `Branch ${localBranch} was never analysed: showing ${shown}.` : undefined;
+    if (fallback) this.logger.info(`Sonar: ${fallback}`);
     const [issues, hotspots, gate, revision] = await Promise.all([
       client.issues(project.projectKey, analysed, signal),
       client.hotspots(project.projectKey, analysed, signal),

@@ -38,14 +38,16 @@ function group(id: string, label: string, description: string, icon: string, col
 
 const showProblems: vscode.Command = { command: PROBLEMS, title: 'Show Problems' };
 
+const findings = (n: number) => (n === 1 ? '1 finding' : `${n} findings`);
+
 /** Notes that explain what is (not) shown: fallback branch, staleness, files outside the workspace, the cap. */
 export function notes(s: QualitySnapshot): string[] {
   const out: string[] = [];
   if (s.origin.kind === 'file') out.push(`Imported from ${s.origin.name}; refresh to read the server again.`);
-  else if (s.origin.fallback) out.push(`Branch ${s.origin.localBranch ?? '(detached HEAD)'} was never analysed: showing ${s.origin.branch ?? 'the main branch'}.`);
+  else if (s.origin.fallback) out.push(s.origin.fallback);
   if (s.stale) out.push(`Findings are for commit ${s.stale.analysed.slice(0, 8)}, your working tree is at ${s.stale.head.slice(0, 8)}: lines may have moved.`);
-  if (s.leftOut) out.push(`${s.leftOut} findings were left out (the API returns at most 10,000): narrow the analysis, e.g. with sonar.exclusions.`);
-  if (s.unmapped) out.push(`${s.unmapped} findings are on files outside this workspace.`);
+  if (s.leftOut) out.push(`${findings(s.leftOut)} left out: the API returns at most 10,000. Narrow the analysis, e.g. with sonar.exclusions.`);
+  if (s.unmapped) out.push(`${findings(s.unmapped)} on files outside this workspace.`);
   return out;
 }
 

@@ -97,7 +97,7 @@ describe('Quality: SonarCloud findings and the gate in a real extension host', (
     assert.equal(s.unmapped, 1, 'dags/removed_dag.py is not in the workspace');
     const local = api.quality.service.gitState?.branch;
     assert.equal(s.origin.kind === 'server' && s.origin.branch, 'main');
-    assert.equal(s.origin.kind === 'server' && s.origin.fallback, local !== 'main', 'falls back to main when the branch was never analysed');
+    assert.equal(s.origin.kind === 'server' && s.origin.fallback, local === 'main' ? undefined : local ? `Branch ${local} was never analysed: showing main.` : 'HEAD is detached: showing main.', 'falls back to main when the branch was never analysed');
   });
 
   it('shows the failing gate, its conditions, counts per severity and why the lines may be off', () => {
@@ -114,7 +114,7 @@ describe('Quality: SonarCloud findings and the gate in a real extension host', (
     assert.equal(errors.item.description, '1');
     assert.equal(errors.children![0].item.command?.command, 'vscode.open');
     assert.ok(labels().some((l) => /^Findings are for commit 00000000, your working tree is at [0-9a-f]{8}/.test(l)), labels().join(' | '));
-    assert.ok(labels().includes('1 findings are on files outside this workspace.'));
+    assert.ok(labels().includes('1 finding on files outside this workspace.'));
   });
 
   it('offers Open on SonarCloud and Show rule description on a SonarCloud problem', async () => {
