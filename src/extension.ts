@@ -5,11 +5,13 @@ import { createLog } from './platform/log';
 import { activateExplorer } from './features/explorer/activation';
 import { activateScaffold } from './features/scaffold/activation';
 import type { ClusterTreeProvider } from './features/explorer/clusterTree';
+import { activateQuality, type QualityApi } from './features/quality/activation';
 
 /** What activate() returns; the in-host tests read it. */
 export interface ExtensionApi {
   activationMs: number;
   clusterTree: ClusterTreeProvider;
+  quality: QualityApi;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -21,10 +23,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   const clusterTree = activateExplorer(context, { session, registry, logger, channel });
   activateScaffold(context, registry);
+  const quality = activateQuality(context, { registry, logger });
 
   const activationMs = performance.now() - started;
   logger.info(`Airflow on ECS ${context.extension.packageJSON.version} activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, clusterTree };
+  return { activationMs, clusterTree, quality };
 }
 
 export function deactivate(): void {

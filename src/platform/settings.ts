@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ConnectionSettings } from '../core/aws/connection';
+import type { SonarOverrides } from '../core/sonar/properties';
 
 export const SECTION = 'airflowEcs';
 
@@ -7,6 +8,8 @@ export interface ExtensionSettings {
   connection: ConnectionSettings;
   /** Seconds between refreshes of a visible explorer; 0 turns it off. */
   refreshIntervalSeconds: number;
+  /** Overrides of sonar-project.properties; empty = take the file's value. */
+  sonar: SonarOverrides;
 }
 
 /** Reads every setting in one place into a typed, validated object. */
@@ -21,6 +24,12 @@ export function readSettings(): ExtensionSettings {
       endpoint: cfg.get<string>('aws.endpointUrl', '').trim(),
     },
     refreshIntervalSeconds: Number.isFinite(interval) && interval >= 0 ? interval : 30,
+    sonar: {
+      // Machine-scoped like the AWS endpoint: the Sonar token is sent to this host.
+      host: cfg.get<string>('sonar.hostUrl', '').trim(),
+      organization: cfg.get<string>('sonar.organization', '').trim(),
+      projectKey: cfg.get<string>('sonar.projectKey', '').trim(),
+    },
   };
 }
 
