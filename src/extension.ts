@@ -4,11 +4,13 @@ import { CommandRegistry } from './platform/commands';
 import { createLog } from './platform/log';
 import { activateExplorer } from './features/explorer/activation';
 import type { ClusterTreeProvider } from './features/explorer/clusterTree';
+import { activateImages, type ImagesFeature } from './features/images/activation';
 
 /** What activate() returns; the in-host tests read it. */
 export interface ExtensionApi {
   activationMs: number;
   clusterTree: ClusterTreeProvider;
+  images: ImagesFeature;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -18,11 +20,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const registry = new CommandRegistry(context, logger);
   context.subscriptions.push(channel, session);
 
-  const clusterTree = activateExplorer(context, { session, registry, logger, channel });
+  const images = activateImages(context, { session, registry, logger });
+  const clusterTree = activateExplorer(context, { session, registry, logger, channel, imageBuild: images.imageBuild });
 
   const activationMs = performance.now() - started;
   logger.info(`Airflow on ECS ${context.extension.packageJSON.version} activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, clusterTree };
+  return { activationMs, clusterTree, images };
 }
 
 export function deactivate(): void {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ConnectionSettings } from '../core/aws/connection';
+import { DEFAULT_LABEL_NAMES, type LabelNames } from '../core/ecr/labels';
 
 export const SECTION = 'airflowEcs';
 
@@ -7,6 +8,16 @@ export interface ExtensionSettings {
   connection: ConnectionSettings;
   /** Seconds between refreshes of a visible explorer; 0 turns it off. */
   refreshIntervalSeconds: number;
+  images: {
+    /** ECR repositories to show; empty shows all. */
+    repositories: string[];
+    labelNames: LabelNames;
+  };
+}
+
+function names(value: unknown, fallback: string[]): string[] {
+  const list = Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim()) : [];
+  return list.length ? list : fallback;
 }
 
 /** Reads every setting in one place into a typed, validated object. */
@@ -21,6 +32,14 @@ export function readSettings(): ExtensionSettings {
       endpoint: cfg.get<string>('aws.endpointUrl', '').trim(),
     },
     refreshIntervalSeconds: Number.isFinite(interval) && interval >= 0 ? interval : 30,
+    images: {
+      repositories: names(cfg.get('images.repositories'), []),
+      labelNames: {
+        buildNumber: names(cfg.get('images.buildNumberLabels'), DEFAULT_LABEL_NAMES.buildNumber),
+        commit: names(cfg.get('images.commitLabels'), DEFAULT_LABEL_NAMES.commit),
+        source: DEFAULT_LABEL_NAMES.source,
+      },
+    },
   };
 }
 

@@ -19,8 +19,13 @@ export class ClusterTreeProvider implements vscode.TreeDataProvider<ExplorerNode
   private readonly parents = new WeakMap<ExplorerNode, ExplorerNode | undefined>();
   readonly ctx: NodeContext;
 
-  constructor(private readonly session: AwsSession, private readonly logger: Logger, private readonly onConnected: (label: string) => void) {
-    this.ctx = { ecs: () => session.ecs(), now: () => Date.now() };
+  constructor(
+    private readonly session: AwsSession,
+    private readonly logger: Logger,
+    private readonly onConnected: (label: string) => void,
+    imageBuild?: NodeContext['imageBuild'],
+  ) {
+    this.ctx = { ecs: () => session.ecs(), now: () => Date.now(), imageBuild };
   }
 
   /** Reloads a node (or everything) from AWS. */
