@@ -6,9 +6,9 @@ import type { Placement } from '../../core/ecr/present';
 import { commitInfo, type CommitInfo } from '../../core/git/git';
 import type { Logger } from '../../core/log';
 import type { AwsSession } from '../../platform/aws';
-import { describeFailure } from '../../platform/errors';
 import { readSettings } from '../../platform/settings';
-import { ErrorNode, MessageNode, type ExplorerNode } from '../explorer/nodes';
+import { NodeTreeProvider } from '../explorer/nodeTree';
+import { MessageNode, type ExplorerNode } from '../explorer/nodes';
 import { COMMANDS } from './commandIds';
 import { ImageNode, RepositoryNode, type ImagesContext } from './nodes';
 
@@ -24,11 +24,8 @@ export function workspaceRepo(): string | undefined {
  * ECR repositories -> images (newest first) -> commit, scan findings. Labels are read only
  * for images on screen; deployment markers come from running ECS tasks. getChildren never throws.
  */
-export class ImageTreeProvider implements vscode.TreeDataProvider<ExplorerNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<ExplorerNode | undefined>();
-  readonly onDidChangeTreeData = this.changed.event;
-  private readonly parents = new WeakMap<ExplorerNode, ExplorerNode | undefined>();
-  private roots: RepositoryNode[] | undefined;
+export class ImageTreeProvider extends NodeTreeProvider {
+  private repositories: RepositoryNode[] | undefined;
   private readonly commits = new Map<string, CommitInfo | 'unknown'>();
   private readonly gitLimiter = new Limiter(4);
   private deployed = new Map<string, DeployedImage>();
@@ -36,7 +33,8 @@ export class ImageTreeProvider implements vscode.TreeDataProvider<ExplorerNode>,
   readonly onDidChangeDeployments = this.deploymentsChanged.event;
   readonly ctx: ImagesContext;
 
-  constructor(private readonly session: AwsSession, readonly loader: LabelLoader, private readonly logger: Logger) {
+  constructor(private readonly session: AwsSession, readonly loader: LabelLoader, logger: Logger) {
+    super(logger, 'Images', COMMANDS.retry);
     this.ctx = {
       ecr: () => session.ecr(),
       now: () => Date.now(),
@@ -82,60 +80,35 @@ export class ImageTreeProvider implements vscode.TreeDataProvider<ExplorerNode>,
   /** Forgets what git said (after a fetch) and redraws. */
   forgetCommits(): void {
     this.commits.clear();
-    for (const r of this.roots ?? []) this.changed.fire(r);
+    for (const r of this.repositories ?? []) this.changed.fire(r);
   }
 
-  /** Reloads a node (or everything) from AWS. */
+  /** Reloads a node (or everything) from AWS; failed label lookups (403, timeout) are tried again. */
   refresh(node?: ExplorerNode): void {
-    if (node) node.reset();
-    else this.roots = undefined;
-    this.changed.fire(node);
+    this.failures.clear();
+    if (!node) this.repositories = undefined;
+    super.refresh(node);
   }
 
-  redraw(node: ExplorerNode): void {
-    this.changed.fire(node);
-  }
-
-  getTreeItem(node: ExplorerNode): vscode.TreeItem {
-    return node.treeItem();
-  }
-
-  getParent(node: ExplorerNode): ExplorerNode | undefined {
-    return this.parents.get(node);
-  }
-
-  async getChildren(node?: ExplorerNode): Promise<ExplorerNode[]> {
-    try {
-      const children = node ? await node.children() : await this.rootNodes();
-      for (const c of children) this.parents.set(c, node);
-      return children;
-    } catch (err) {
-      this.logger.warn(`Images: could not load ${node ? node.id : 'repositories'}: ${err instanceof Error ? err.message : String(err)}`);
-      const error = new ErrorNode(`${node?.id ?? 'root'}#error`, describeFailure(err).message, node, COMMANDS.retry);
-      this.parents.set(error, node);
-      return [error];
-    }
-  }
-
-  private async rootNodes(): Promise<ExplorerNode[]> {
-    if (!this.roots) {
+  protected async roots(): Promise<ExplorerNode[]> {
+    if (!this.repositories) {
       const wanted = readSettings().images.repositories;
       const repos = (await (await this.session.ecr()).listRepositories())
         .filter((r) => !wanted.length || wanted.includes(r.repositoryName ?? ''))
         .sort((a, b) => (a.repositoryName ?? '').localeCompare(b.repositoryName ?? ''));
-      this.roots = repos.map((r) => new RepositoryNode(this.ctx, r));
+      this.repositories = repos.map((r) => new RepositoryNode(this.ctx, r));
     }
-    if (!this.roots.length) {
+    if (!this.repositories.length) {
       const wanted = readSettings().images.repositories;
       return [new MessageNode('images#none', wanted.length ? `None of the repositories ${wanted.join(', ')} exists in this region` : 'No ECR repositories in this region')];
     }
-    return this.roots;
+    return this.repositories;
   }
 
   /** The node of an image, loading repositories and pages as needed, with parents known for reveal. */
   async findImage(repository: string, digest: string): Promise<ImageNode | undefined> {
     await this.getChildren();
-    const repo = this.roots?.find((r) => r.name === repository);
+    const repo = this.repositories?.find((r) => r.name === repository);
     if (!repo) return undefined;
     const found = await repo.find(digest);
     if (!found) return undefined;
@@ -157,7 +130,7 @@ export class ImageTreeProvider implements vscode.TreeDataProvider<ExplorerNode>,
       this.logger.warn(`Images: deployment markers unavailable: ${err.message}`);
       this.deployed = new Map();
     }
-    for (const r of this.roots ?? []) this.changed.fire(r);
+    for (const r of this.repositories ?? []) this.changed.fire(r);
     this.deploymentsChanged.fire(this.deployed);
     return this.deployed;
   }
@@ -169,7 +142,7 @@ export class ImageTreeProvider implements vscode.TreeDataProvider<ExplorerNode>,
   }
 
   dispose(): void {
-    this.changed.dispose();
+    super.dispose();
     this.deploymentsChanged.dispose();
   }
 }
