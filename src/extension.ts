@@ -6,12 +6,14 @@ import { activateExplorer } from './features/explorer/activation';
 import { activateScaffold } from './features/scaffold/activation';
 import type { ClusterTreeProvider } from './features/explorer/clusterTree';
 import { activateQuality, type QualityApi } from './features/quality/activation';
+import { activateImages, type ImagesFeature } from './features/images/activation';
 
 /** What activate() returns; the in-host tests read it. */
 export interface ExtensionApi {
   activationMs: number;
   clusterTree: ClusterTreeProvider;
   quality: QualityApi;
+  images: ImagesFeature;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -21,13 +23,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const registry = new CommandRegistry(context, logger);
   context.subscriptions.push(channel, session);
 
-  const clusterTree = activateExplorer(context, { session, registry, logger, channel });
+  const images = activateImages(context, { session, registry, logger });
+  const clusterTree = activateExplorer(context, { session, registry, logger, channel, imageBuild: images.imageBuild });
   activateScaffold(context, registry);
   const quality = activateQuality(context, { registry, logger });
 
   const activationMs = performance.now() - started;
   logger.info(`Airflow on ECS ${context.extension.packageJSON.version} activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, clusterTree, quality };
+  return { activationMs, clusterTree, quality, images };
 }
 
 export function deactivate(): void {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { resolveConnection, type AwsConnection } from '../core/aws/connection';
 import { createEcsApi, type EcsApi } from '../core/aws/ecs';
+import { createEcrApi, type EcrApi } from '../core/aws/ecr';
 import type { Logger } from '../core/log';
 import { readSettings, SECTION } from './settings';
 
@@ -13,6 +14,7 @@ export class AwsSession implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private connectionPromise: Promise<AwsConnection> | undefined;
   private ecsApi: { conn: AwsConnection; api: EcsApi } | undefined;
+  private ecrApi: { conn: AwsConnection; api: EcrApi } | undefined;
   private readonly listener: vscode.Disposable;
 
   constructor(private readonly logger: Logger) {
@@ -24,6 +26,7 @@ export class AwsSession implements vscode.Disposable {
   reset(): void {
     this.connectionPromise = undefined;
     this.ecsApi = undefined;
+    this.ecrApi = undefined;
     this.changed.fire();
   }
 
@@ -46,6 +49,12 @@ export class AwsSession implements vscode.Disposable {
       this.ecsApi = { conn, api: createEcsApi(conn, this.logger) };
     }
     return this.ecsApi.api;
+  }
+
+  async ecr(): Promise<EcrApi> {
+    const conn = await this.connection();
+    if (this.ecrApi?.conn !== conn) this.ecrApi = { conn, api: createEcrApi(conn, this.logger) };
+    return this.ecrApi.api;
   }
 
   /** `profile @ region` for view descriptions, without waiting on anything slow. */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ConnectionSettings } from '../core/aws/connection';
+import { DEFAULT_LABEL_NAMES, type LabelNames } from '../core/ecr/labels';
 import type { SonarOverrides } from '../core/sonar/properties';
 
 export const SECTION = 'airflowEcs';
@@ -10,6 +11,16 @@ export interface ExtensionSettings {
   refreshIntervalSeconds: number;
   /** Overrides of sonar-project.properties; empty = take the file's value. */
   sonar: SonarOverrides;
+  images: {
+    /** ECR repositories to show; empty shows all. */
+    repositories: string[];
+    labelNames: LabelNames;
+  };
+}
+
+function names(value: unknown, fallback: string[]): string[] {
+  const list = Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim()) : [];
+  return list.length ? list : fallback;
 }
 
 /** Reads every setting in one place into a typed, validated object. */
@@ -29,6 +40,14 @@ export function readSettings(): ExtensionSettings {
       host: cfg.get<string>('sonar.hostUrl', '').trim(),
       organization: cfg.get<string>('sonar.organization', '').trim(),
       projectKey: cfg.get<string>('sonar.projectKey', '').trim(),
+    },
+    images: {
+      repositories: names(cfg.get('images.repositories'), []),
+      labelNames: {
+        buildNumber: names(cfg.get('images.buildNumberLabels'), DEFAULT_LABEL_NAMES.buildNumber),
+        commit: names(cfg.get('images.commitLabels'), DEFAULT_LABEL_NAMES.commit),
+        source: DEFAULT_LABEL_NAMES.source,
+      },
     },
   };
 }

@@ -175,7 +175,14 @@ export function taskView(task: Task, now: number): NodeView {
   };
 }
 
-export function containerView(container: Container): NodeView {
+/** What the image labels say about a container's image (see core/ecr). */
+export interface ContainerBuild {
+  tag?: string;
+  buildNumber?: string;
+  commit?: string;
+}
+
+export function containerView(container: Container, build: ContainerBuild = {}): NodeView {
   const exited = container.exitCode !== undefined;
   const health = container.healthStatus && container.healthStatus !== 'UNKNOWN' ? container.healthStatus : undefined;
   const tone: Tone = container.healthStatus === 'UNHEALTHY' || (exited && container.exitCode !== 0)
@@ -187,11 +194,17 @@ export function containerView(container: Container): NodeView {
         : 'progress';
   return {
     label: container.name ?? '',
-    description: [container.lastStatus, health, exited ? `exit ${container.exitCode}` : undefined, container.image].filter(Boolean).join(' · '),
+    description: [
+      container.lastStatus, health, exited ? `exit ${container.exitCode}` : undefined, container.image,
+      build.buildNumber ? `#${build.buildNumber}` : undefined, build.commit?.slice(0, 7),
+    ].filter(Boolean).join(' · '),
     tooltip: [
       `### Container ${escapeMd(container.name ?? '')}`,
       table([
         ['Image', container.image],
+        ['Image tag', build.tag],
+        ['Build number', build.buildNumber],
+        ['Commit', build.commit],
         ['Image digest', container.imageDigest],
         ['Status', container.lastStatus],
         ['Health', container.healthStatus],

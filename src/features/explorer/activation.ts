@@ -7,6 +7,7 @@ import { ClusterTreeProvider } from './clusterTree';
 import { COMMANDS, VIEW_ID } from './commandIds';
 import { ResourceDocuments, RESOURCE_SCHEME } from './resourceDocuments';
 import type { ExplorerDeps } from './commands/deps';
+import type { NodeContext } from './nodes';
 import { refresh } from './commands/refresh';
 import { loadMore } from './commands/loadMore';
 import { retry } from './commands/retry';
@@ -26,6 +27,8 @@ export interface ExplorerServices {
   registry: CommandRegistry;
   logger: Logger;
   channel: vscode.LogOutputChannel;
+  /** Build labels of a container's image, when the Images feature has them cached. */
+  imageBuild?: NodeContext['imageBuild'];
 }
 
 /** The Clusters view and its commands. Nothing here touches the network until the view asks. */
@@ -33,7 +36,7 @@ export function activateExplorer(context: vscode.ExtensionContext, services: Exp
   const { session, registry } = services;
   const tree = new ClusterTreeProvider(session, services.logger, (label) => {
     view.description = label;
-  });
+  }, services.imageBuild);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   view.description = session.label();
   const documents = new ResourceDocuments();

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Cluster, Container, EcsApi, Service, Task } from '../../core/aws/ecs';
-import { clusterView, containerView, recentlyStopped, serviceView, taskView, type NodeView, type Tone } from '../../core/ecs/present';
+import { clusterView, containerView, recentlyStopped, serviceView, taskView, type ContainerBuild, type NodeView, type Tone } from '../../core/ecs/present';
 import { loadServices, loadStandaloneTasks, TaskPager } from '../../core/ecs/taskPager';
 import { COMMANDS } from './commandIds';
 
@@ -8,6 +8,8 @@ import { COMMANDS } from './commandIds';
 export interface NodeContext {
   ecs(): Promise<EcsApi>;
   now(): number;
+  /** Tag, build number and commit of a container's image, from labels already cached (never a network call). */
+  imageBuild?(container: Container): ContainerBuild;
 }
 
 const TONE_ICON: Record<Tone, [string, string | undefined]> = {
@@ -23,7 +25,8 @@ function icon(base: string, tone: Tone): vscode.ThemeIcon {
   return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
 }
 
-function item(id: string, view: NodeView, collapsible: vscode.TreeItemCollapsibleState, contextValue: string, iconBase: string): vscode.TreeItem {
+/** A tree item drawn from a NodeView (label, description, markdown tooltip, tone icon). */
+export function item(id: string, view: NodeView, collapsible: vscode.TreeItemCollapsibleState, contextValue: string, iconBase: string): vscode.TreeItem {
   const ti = new vscode.TreeItem(view.label, collapsible);
   ti.id = id;
   ti.description = view.description;
@@ -190,34 +193,37 @@ export class TaskNode extends ExplorerNode implements ResourceNode {
   }
 
   children(): Promise<ExplorerNode[]> {
-    return Promise.resolve((this.resource.containers ?? []).map((c) => new ContainerNode(this.clusterArn, this.resource, c)));
+    return Promise.resolve((this.resource.containers ?? []).map((c) => new ContainerNode(this.ctx, this.clusterArn, this.resource, c)));
   }
 }
 
 export class ContainerNode extends ExplorerNode implements ResourceNode {
   readonly kind = 'container';
-  constructor(readonly clusterArn: string, readonly task: Task, readonly resource: Container) {
+  constructor(private readonly ctx: NodeContext, readonly clusterArn: string, readonly task: Task, readonly resource: Container) {
     super();
   }
   get id() { return this.resource.containerArn ?? `${this.task.taskArn}/${this.resource.name}`; }
   get arn() { return this.resource.containerArn ?? ''; }
 
   treeItem() {
-    return item(this.id, containerView(this.resource), vscode.TreeItemCollapsibleState.None, 'airflowEcs.container', 'package');
+    return item(this.id, containerView(this.resource, this.ctx.imageBuild?.(this.resource)), vscode.TreeItemCollapsibleState.None, 'airflowEcs.container', 'package');
   }
 }
 
+/** A node that loads its children a page at a time. */
+export type PagedNode = ExplorerNode & { loadMore(): Promise<void> };
+
 export class LoadMoreNode extends ExplorerNode {
-  constructor(readonly parent: PagedTasksNode) {
+  constructor(readonly parent: PagedNode, private readonly command: string = COMMANDS.loadMore, private readonly label = 'Load more…') {
     super();
   }
   get id() { return `${this.parent.id}#more`; }
   treeItem() {
-    const ti = new vscode.TreeItem('Load more…', vscode.TreeItemCollapsibleState.None);
+    const ti = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
     ti.id = this.id;
     ti.iconPath = new vscode.ThemeIcon('ellipsis');
     ti.contextValue = 'airflowEcs.loadMore';
-    ti.command = { command: COMMANDS.loadMore, title: 'Load more', arguments: [this] };
+    ti.command = { command: this.command, title: 'Load more', arguments: [this] };
     return ti;
   }
 }
@@ -236,7 +242,7 @@ export class MessageNode extends ExplorerNode {
 
 /** What a failed expansion shows instead of throwing: the sentence, and a click to retry. */
 export class ErrorNode extends ExplorerNode {
-  constructor(readonly id: string, readonly message: string, readonly retryTarget: ExplorerNode | undefined) {
+  constructor(readonly id: string, readonly message: string, readonly retryTarget: ExplorerNode | undefined, private readonly retryCommand: string = COMMANDS.retry) {
     super();
   }
   treeItem() {
@@ -245,7 +251,7 @@ export class ErrorNode extends ExplorerNode {
     ti.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
     ti.tooltip = `${this.message}\n\nClick to retry.`;
     ti.contextValue = 'airflowEcs.error';
-    ti.command = { command: COMMANDS.retry, title: 'Retry', arguments: [this] };
+    ti.command = { command: this.retryCommand, title: 'Retry', arguments: [this] };
     return ti;
   }
 }

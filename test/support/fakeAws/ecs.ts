@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { AwsFault, type FakeService } from './server';
 
 const ACCOUNT = '123456789012';
@@ -11,6 +11,8 @@ export interface SeedContainer {
   exitCode?: number;
   reason?: string;
   healthStatus?: string;
+  /** What ECS resolved the image to; defaults to a digest derived from the image reference. */
+  imageDigest?: string;
 }
 
 export interface SeedTask {
@@ -277,6 +279,7 @@ export class FakeEcs implements FakeService {
         taskArn,
         name: c.name,
         image: c.image ?? `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/airflow:build-42`,
+        imageDigest: c.imageDigest ?? `sha256:${createHash('sha256').update(c.image ?? 'airflow:build-42').digest('hex')}`,
         lastStatus: c.lastStatus ?? lastStatus,
         exitCode: c.exitCode ?? (stopped ? 1 : undefined),
         reason: c.reason,

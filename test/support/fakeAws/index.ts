@@ -1,14 +1,18 @@
 import { FakeAws } from './server';
 import { FakeEcs } from './ecs';
+import { FakeEcr } from './ecr';
 
 export { FakeAws, AwsFault, control } from './server';
 export type { SeedCluster, SeedService, SeedTask } from './ecs';
+export type { SeedRepository, SeedImage } from './ecr';
 
 /** A started fake with every service we speak registered. */
-export async function startFakeAws(): Promise<{ aws: FakeAws; ecs: FakeEcs }> {
+export async function startFakeAws(): Promise<{ aws: FakeAws; ecs: FakeEcs; ecr: FakeEcr }> {
   const aws = new FakeAws();
   const ecs = new FakeEcs();
+  const ecr = new FakeEcr();
   aws.register('ecs', ecs);
-  await aws.start();
-  return { aws, ecs };
+  aws.register('ecr', ecr);
+  ecr.baseUrl = await aws.start();
+  return { aws, ecs, ecr };
 }

@@ -17,6 +17,11 @@ export interface FakeService {
   operations: Record<string, OperationHandler>;
   /** Control actions reachable over HTTP at /__control/<name>/<action>. */
   control?: Record<string, (body: Record<string, unknown>) => unknown>;
+  /** The IAM prefix named in AccessDenied messages; `ecs` when absent. */
+  iamPrefix?: string;
+  /** Plain GETs under this path (presigned blob URLs), answered by serveRaw. */
+  rawPrefix?: string;
+  serveRaw?(path: string, res: http.ServerResponse): void;
   reset(): void;
 }
 
@@ -88,6 +93,12 @@ export class FakeAws {
     const body = await readBody(req);
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname.startsWith('/__control/')) return this.handleControl(url.pathname, body, res);
+    const raw = [...this.services.values()].find((s) => s.rawPrefix && url.pathname.startsWith(s.rawPrefix));
+    if (raw) {
+      this.calls.push({ target: raw.rawPrefix!, operation: `GET ${raw.rawPrefix}`, at: Date.now() });
+      if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
+      return raw.serveRaw!(url.pathname, res);
+    }
 
     const target = String(req.headers['x-amz-target'] ?? '');
     const [prefix, operation] = target.split('.');
@@ -95,7 +106,7 @@ export class FakeAws {
     this.calls.push({ target: prefix, operation, at: Date.now() });
     if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
 
-    const fault = this.takeFault(operation);
+    const fault = this.takeFault(operation, service?.iamPrefix ?? 'ecs');
     if (fault) return this.sendFault(res, fault);
     const handler = service?.operations[operation];
     if (!handler) return this.sendFault(res, new AwsFault('UnknownOperationException', `The fake does not implement ${target}.`));
@@ -108,7 +119,7 @@ export class FakeAws {
     }
   }
 
-  private takeFault(operation: string): AwsFault | undefined {
+  private takeFault(operation: string, iamPrefix: string): AwsFault | undefined {
     const rule = this.faults.find((f) => f.count > 0 && (f.operation === '*' || f.operation === operation));
     if (!rule) return undefined;
     rule.count--;
@@ -117,7 +128,7 @@ export class FakeAws {
       case 'server': return new AwsFault('ServerException', 'Service unavailable', 500);
       case 'accessDenied': return new AwsFault(
         'AccessDeniedException',
-        `User: arn:aws:iam::123456789012:user/test is not authorized to perform: ecs:${operation} on resource: *`,
+        `User: arn:aws:iam::123456789012:user/test is not authorized to perform: ${iamPrefix}:${operation} on resource: *`,
       );
     }
   }

@@ -1,0 +1,15 @@
+/** Every Images command id, in one place. */
+export const COMMANDS = {
+  refresh: 'airflowEcs.images.refresh',
+  loadMore: 'airflowEcs.images.loadMore',
+  retry: 'airflowEcs.images.retry',
+  openCommit: 'airflowEcs.images.openCommit',
+  compareWithHead: 'airflowEcs.images.compareWithHead',
+  fetchCommits: 'airflowEcs.images.fetchCommits',
+  startScan: 'airflowEcs.images.startScan',
+  copyImageUri: 'airflowEcs.images.copyImageUri',
+  pullImage: 'airflowEcs.images.pullImage',
+  revealDeployed: 'airflowEcs.images.revealDeployed',
+} as const;
+
+export const VIEW_ID = 'airflowEcs.images';

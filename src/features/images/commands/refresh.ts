@@ -1,0 +1,17 @@
+import * as vscode from 'vscode';
+import { toAbortSignal } from '../../../platform/commands';
+import type { ExplorerNode } from '../../explorer/nodes';
+import { VIEW_ID } from '../commandIds';
+import type { ImagesDeps } from './deps';
+
+/** Reloads a node; from the view title, everything plus the deployment markers and the status bar. */
+export const refresh = ({ tree, statusBar }: ImagesDeps) => async (node?: ExplorerNode) => {
+  if (node) {
+    tree.refresh(node);
+    return;
+  }
+  tree.refresh();
+  await vscode.window.withProgress({ location: { viewId: VIEW_ID }, cancellable: true }, async (_progress, token) => {
+    await statusBar.update(await tree.refreshDeployments(toAbortSignal(token)));
+  });
+};

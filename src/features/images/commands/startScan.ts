@@ -1,0 +1,10 @@
+import * as vscode from 'vscode';
+import { imageTarget } from '../pickers';
+import type { ImagesDeps } from './deps';
+
+export const startScan = ({ tree, session }: ImagesDeps) => async (node?: unknown) => {
+  const image = await imageTarget(tree, node);
+  const status = await (await session.ecr()).startScan(image.repository.name, image.digest);
+  vscode.window.setStatusBarMessage(`Scan of ${image.tag ?? image.digest.slice(7, 19)}: ${(status ?? 'started').toLowerCase().replace(/_/g, ' ')}`, 5000);
+  tree.refresh(image.repository);
+};
