@@ -4,12 +4,15 @@ import { CommandRegistry } from './platform/commands';
 import { createLog } from './platform/log';
 import { activateExplorer } from './features/explorer/activation';
 import { activateScaffold } from './features/scaffold/activation';
+import { activatePipeline } from './features/pipeline/activation';
+import type { PipelineRuns } from './features/pipeline/pipelineRuns';
 import type { ClusterTreeProvider } from './features/explorer/clusterTree';
 
 /** What activate() returns; the in-host tests read it. */
 export interface ExtensionApi {
   activationMs: number;
   clusterTree: ClusterTreeProvider;
+  pipeline: PipelineRuns;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -21,10 +24,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   const clusterTree = activateExplorer(context, { session, registry, logger, channel });
   activateScaffold(context, registry);
+  const pipeline = activatePipeline(context, { session, registry, logger });
 
   const activationMs = performance.now() - started;
   logger.info(`Airflow on ECS ${context.extension.packageJSON.version} activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, clusterTree };
+  return { activationMs, clusterTree, pipeline };
 }
 
 export function deactivate(): void {

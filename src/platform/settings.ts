@@ -7,6 +7,8 @@ export interface ExtensionSettings {
   connection: ConnectionSettings;
   /** Seconds between refreshes of a visible explorer; 0 turns it off. */
   refreshIntervalSeconds: number;
+  /** CodeBuild project names of the reference architecture's two pipelines. */
+  pipeline: { dagProject: string; imageProject: string };
 }
 
 /** Reads every setting in one place into a typed, validated object. */
@@ -21,6 +23,10 @@ export function readSettings(): ExtensionSettings {
       endpoint: cfg.get<string>('aws.endpointUrl', '').trim(),
     },
     refreshIntervalSeconds: Number.isFinite(interval) && interval >= 0 ? interval : 30,
+    pipeline: {
+      dagProject: cfg.get<string>('pipeline.dagProject', '').trim(),
+      imageProject: cfg.get<string>('pipeline.imageProject', '').trim(),
+    },
   };
 }
 

@@ -44,12 +44,15 @@ export class FakeAws {
   latencyMs = 0;
   private faults: FaultRule[] = [];
   private readonly services = new Map<string, FakeService>();
+  private readonly names = new Map<string, string>();
   private readonly controls = new Map<string, Record<string, (body: Record<string, unknown>) => unknown>>();
   private server: http.Server | undefined;
   url = '';
 
+  /** `name` is the service's IAM prefix (ecs, codebuild, logs, ecr). */
   register(name: string, service: FakeService): void {
     this.services.set(service.targetPrefix, service);
+    this.names.set(service.targetPrefix, name);
     if (service.control) this.controls.set(name, service.control);
   }
 
@@ -95,7 +98,7 @@ export class FakeAws {
     this.calls.push({ target: prefix, operation, at: Date.now() });
     if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
 
-    const fault = this.takeFault(operation);
+    const fault = this.takeFault(operation, this.names.get(prefix) ?? 'ecs');
     if (fault) return this.sendFault(res, fault);
     const handler = service?.operations[operation];
     if (!handler) return this.sendFault(res, new AwsFault('UnknownOperationException', `The fake does not implement ${target}.`));
@@ -108,7 +111,7 @@ export class FakeAws {
     }
   }
 
-  private takeFault(operation: string): AwsFault | undefined {
+  private takeFault(operation: string, iamPrefix: string): AwsFault | undefined {
     const rule = this.faults.find((f) => f.count > 0 && (f.operation === '*' || f.operation === operation));
     if (!rule) return undefined;
     rule.count--;
@@ -117,7 +120,7 @@ export class FakeAws {
       case 'server': return new AwsFault('ServerException', 'Service unavailable', 500);
       case 'accessDenied': return new AwsFault(
         'AccessDeniedException',
-        `User: arn:aws:iam::123456789012:user/test is not authorized to perform: ecs:${operation} on resource: *`,
+        `User: arn:aws:iam::123456789012:user/test is not authorized to perform: ${iamPrefix}:${operation} on resource: *`,
       );
     }
   }

@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+
+export class GitError extends Error {
+  constructor(message: string, readonly exitCode: number | null, readonly stderr: string) {
+    super(message);
+    this.name = 'GitError';
+  }
+}
+
+/** Runs `git <args>` in `cwd` (argument array, no shell) and returns stdout. */
+export function runGit(cwd: string, args: string[], signal?: AbortSignal): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd, signal, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      reject(e.code === 'ENOENT' ? new GitError('Git is not installed or not on PATH.', null, '') : e);
+    });
+    child.on('close', (code) => {
+      const stderr = Buffer.concat(err).toString('utf8').trim();
+      if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
+      else reject(new GitError(`git ${args[0]} failed: ${stderr.split('\n')[0] || `exit code ${code}`}`, code, stderr));
+    });
+  });
+}
+
+export interface CommitInfo {
+  sha: string;
+  subject: string;
+  author: string;
+  /** ISO 8601 */
+  date: string;
+}
+
+const SEP = '\x1f';
+
+/** The commit, or undefined when this clone does not have it (or `cwd` is not a repository). */
+export async function commitInfo(cwd: string, sha: string, signal?: AbortSignal): Promise<CommitInfo | undefined> {
+  if (!/^[0-9a-f]{4,64}$/i.test(sha)) return undefined;
+  try {
+    const out = await runGit(cwd, ['log', '-1', `--format=%H${SEP}%s${SEP}%an${SEP}%aI`, `${sha}^{commit}`, '--'], signal);
+    const [full, subject, author, date] = out.trim().split(SEP);
+    return full ? { sha: full, subject, author, date } : undefined;
+  } catch (err) {
+    if (err instanceof GitError && err.exitCode !== null) return undefined;
+    throw err;
+  }
+}
+
+export async function headCommit(cwd: string, signal?: AbortSignal): Promise<string | undefined> {
+  try {
+    return (await runGit(cwd, ['rev-parse', 'HEAD'], signal)).trim();
+  } catch (err) {
+    if (err instanceof GitError && err.exitCode !== null) return undefined;
+    throw err;
+  }
+}
+
+/** Commits reachable from `to` but not from `from` (how far `from` is behind). */
+export async function commitsBetween(cwd: string, from: string, to: string, signal?: AbortSignal): Promise<number> {
+  return Number((await runGit(cwd, ['rev-list', '--count', `${from}..${to}`], signal)).trim());
+}
+
+/** `git show` of a commit: header, message and patch. */
+export function showCommit(cwd: string, sha: string, signal?: AbortSignal): Promise<string> {
+  return runGit(cwd, ['show', '--stat', '--patch', '--format=fuller', sha, '--'], signal);
+}
+
+/** Files under `folder` (relative to cwd) that differ between `sha` and the working tree. */
+export async function changedFiles(cwd: string, sha: string, folder: string, signal?: AbortSignal): Promise<{ status: string; path: string }[]> {
+  const out = await runGit(cwd, ['diff', '--name-status', '--relative', '--no-renames', sha, '--', folder], signal);
+  return out.split('\n').filter(Boolean).map((line) => {
+    const [status, file] = line.split('\t');
+    return { status, path: file };
+  });
+}
+
+/** A file's content at a commit; `file` is relative to cwd. Empty when it did not exist there. */
+export async function fileAt(cwd: string, sha: string, file: string, signal?: AbortSignal): Promise<string> {
+  try {
+    return await runGit(cwd, ['show', `${sha}:./${file}`], signal);
+  } catch (err) {
+    if (err instanceof GitError && err.exitCode !== null) return '';
+    throw err;
+  }
+}
+
+export function fetchAll(cwd: string, signal?: AbortSignal): Promise<string> {
+  return runGit(cwd, ['fetch', '--all', '--quiet'], signal);
+}
