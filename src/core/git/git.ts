@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import * as path from 'node:path';
 
 export class GitError extends Error {
   constructor(message: string, readonly exitCode: number | null, readonly stderr: string) {
@@ -55,6 +56,30 @@ export async function headCommit(cwd: string, signal?: AbortSignal): Promise<str
   } catch (err) {
     if (err instanceof GitError && err.exitCode !== null) return undefined;
     throw err;
+  }
+}
+
+export interface GitState {
+  /** The checked-out branch; undefined when HEAD is detached. */
+  branch?: string;
+  /** The commit HEAD points at. */
+  head: string;
+  /** The file git rewrites when the branch changes (works for worktrees too). */
+  headFile: string;
+}
+
+/** Branch, HEAD commit and HEAD file of the repository holding `cwd`; undefined outside a repository. */
+export async function readGitState(cwd: string, signal?: AbortSignal): Promise<GitState | undefined> {
+  try {
+    const [branch, head, gitDir] = (await Promise.all([
+      runGit(cwd, ['rev-parse', '--abbrev-ref', 'HEAD'], signal),
+      runGit(cwd, ['rev-parse', 'HEAD'], signal),
+      runGit(cwd, ['rev-parse', '--absolute-git-dir'], signal),
+    ])).map((out) => out.trim());
+    return { branch: branch === 'HEAD' ? undefined : branch, head, headFile: path.join(gitDir, 'HEAD') };
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    return undefined;
   }
 }
 
