@@ -2,17 +2,20 @@ import * as vscode from 'vscode';
 import { AwsSession } from './platform/aws';
 import { CommandRegistry } from './platform/commands';
 import { createLog } from './platform/log';
+import { readSettings } from './platform/settings';
 import { activateExplorer } from './features/explorer/activation';
 import { activateScaffold } from './features/scaffold/activation';
 import { activatePipeline } from './features/pipeline/activation';
 import type { PipelineRuns } from './features/pipeline/pipelineRuns';
 import type { ClusterTreeProvider } from './features/explorer/clusterTree';
+import { activateQuality, type QualityApi } from './features/quality/activation';
 
 /** What activate() returns; the in-host tests read it. */
 export interface ExtensionApi {
   activationMs: number;
   clusterTree: ClusterTreeProvider;
   pipeline: PipelineRuns;
+  quality: QualityApi;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -24,11 +27,15 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   const clusterTree = activateExplorer(context, { session, registry, logger, channel });
   activateScaffold(context, registry);
+  const quality = activateQuality(context, { registry, logger });
   const pipeline = activatePipeline(context, { session, registry, logger });
+  context.subscriptions.push(pipeline.onDidFinish((build) => {
+    if (build.projectName === readSettings().pipeline.dagProject) quality.refreshInBackground();
+  }));
 
   const activationMs = performance.now() - started;
   logger.info(`Airflow on ECS ${context.extension.packageJSON.version} activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, clusterTree, pipeline };
+  return { activationMs, clusterTree, pipeline, quality };
 }
 
 export function deactivate(): void {

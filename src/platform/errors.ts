@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { AwsProblem } from '../core/aws/errors';
 import type { Logger } from '../core/log';
+import { SonarProblem } from '../core/sonar/client';
 import { openSetting } from './settings';
 
 export interface UserAction {
@@ -15,6 +16,11 @@ export const CONNECTION_COMMANDS = {
   showLog: 'airflowEcs.showLog',
 } as const;
 
+/** Command ids the Sonar error buttons run; they belong to the quality feature. */
+export const SONAR_COMMANDS = {
+  signIn: 'airflowEcs.sonar.signIn',
+} as const;
+
 function runCommand(title: string, id: string): UserAction {
   return { title, run: () => vscode.commands.executeCommand(id) };
 }
@@ -22,6 +28,7 @@ function runCommand(title: string, id: string): UserAction {
 /** The sentence and the next steps for a failure. */
 export function describeFailure(error: unknown): { message: string; actions: UserAction[] } {
   const showLog = runCommand('Show Log', CONNECTION_COMMANDS.showLog);
+  if (error instanceof SonarProblem) return describeSonarFailure(error, showLog);
   if (!(error instanceof AwsProblem)) {
     return { message: error instanceof Error ? error.message : String(error), actions: [showLog] };
   }
@@ -43,8 +50,25 @@ export function describeFailure(error: unknown): { message: string; actions: Use
   }
 }
 
+function describeSonarFailure(error: SonarProblem, showLog: UserAction): { message: string; actions: UserAction[] } {
+  const openHost = { title: 'Open Settings', run: () => openSetting('sonar.hostUrl') };
+  switch (error.kind) {
+    case 'unauthorized':
+      return { message: `${error.message} Sign in with a new token.`, actions: [runCommand('Sign In', SONAR_COMMANDS.signIn), showLog] };
+    case 'forbidden':
+      return { message: `${error.message} Ask an administrator for the Browse permission, or sign in with another token.`, actions: [runCommand('Sign In', SONAR_COMMANDS.signIn), showLog] };
+    case 'notFound':
+      return { message: `${error.message} Check sonar.projectKey and sonar.organization in sonar-project.properties, or the settings that override them.`, actions: [{ title: 'Open Settings', run: () => openSetting('sonar.projectKey') }, showLog] };
+    case 'insecureHost':
+    case 'network':
+      return { message: error.message, actions: [openHost, showLog] };
+    default:
+      return { message: error.message, actions: [showLog] };
+  }
+}
+
 export function isCancellation(error: unknown): boolean {
-  return (error instanceof AwsProblem && error.kind === 'aborted') || error instanceof vscode.CancellationError;
+  return (error instanceof AwsProblem && error.kind === 'aborted') || (error instanceof SonarProblem && error.kind === 'aborted') || error instanceof vscode.CancellationError;
 }
 
 /** Shows a failure as a message with buttons; the details go to the log; cancellation stays silent. */

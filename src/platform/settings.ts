@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ConnectionSettings } from '../core/aws/connection';
+import type { SonarOverrides } from '../core/sonar/properties';
 
 export const SECTION = 'airflowEcs';
 
@@ -9,6 +10,8 @@ export interface ExtensionSettings {
   refreshIntervalSeconds: number;
   /** CodeBuild project names of the reference architecture's two pipelines. */
   pipeline: { dagProject: string; imageProject: string };
+  /** Overrides of sonar-project.properties; empty = take the file's value. */
+  sonar: SonarOverrides;
 }
 
 /** Reads every setting in one place into a typed, validated object. */
@@ -26,6 +29,12 @@ export function readSettings(): ExtensionSettings {
     pipeline: {
       dagProject: cfg.get<string>('pipeline.dagProject', '').trim(),
       imageProject: cfg.get<string>('pipeline.imageProject', '').trim(),
+    },
+    sonar: {
+      // Machine-scoped like the AWS endpoint: the Sonar token is sent to this host.
+      host: cfg.get<string>('sonar.hostUrl', '').trim(),
+      organization: cfg.get<string>('sonar.organization', '').trim(),
+      projectKey: cfg.get<string>('sonar.projectKey', '').trim(),
     },
   };
 }

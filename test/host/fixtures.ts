@@ -2,6 +2,7 @@
 // their env and settings on; the suite reaches them through AIRFLOW_ECS_TEST_* variables.
 import { startFakeAws } from '../support/fakeAws';
 import { writeAwsProfileFiles } from '../support/awsProfiles';
+import { sampleProject, startFakeSonar } from '../support/fakeSonar';
 
 export interface Fixtures {
   env: Record<string, string>;
@@ -12,10 +13,12 @@ export interface Fixtures {
 
 export async function startFixtures(): Promise<Fixtures> {
   const { aws } = await startFakeAws();
+  const sonar = await startFakeSonar();
+  sonar.seed(sampleProject());
   return {
-    env: { ...writeAwsProfileFiles(), AIRFLOW_ECS_TEST_AWS: aws.url, AWS_EC2_METADATA_DISABLED: 'true' },
+    env: { ...writeAwsProfileFiles(), AIRFLOW_ECS_TEST_AWS: aws.url, AWS_EC2_METADATA_DISABLED: 'true', AIRFLOW_ECS_TEST_SONAR: sonar.url },
     userSettings: { 'airflowEcs.aws.profile': 'test', 'airflowEcs.aws.region': 'us-east-1', 'airflowEcs.explorer.refreshInterval': 0 },
-    machineSettings: { 'airflowEcs.aws.endpointUrl': aws.url },
-    dispose: () => aws.close(),
+    machineSettings: { 'airflowEcs.aws.endpointUrl': aws.url, 'airflowEcs.sonar.hostUrl': sonar.url },
+    dispose: async () => { await aws.close(); await sonar.close(); },
   };
 }

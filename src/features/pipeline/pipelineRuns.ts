@@ -162,9 +162,12 @@ export class PipelineRuns implements vscode.Disposable {
       : result === 'stopped'
         ? `${name} was stopped.`
         : `${name} failed${sha ? ` for ${sha}` : ''}: ${failureReason(build) ?? build.buildStatus}.`;
+    // A failed DAG build is usually the quality gate: its findings refresh into the Problems panel.
+    const findings = { title: 'Show Findings', run: () => vscode.commands.executeCommand('workbench.actions.view.problems') };
+    const actions = result === 'failed' && kind === 'dag' ? [findings, openConsole] : [openConsole];
     const show = result === 'failed' ? vscode.window.showErrorMessage : vscode.window.showInformationMessage;
-    const picked = await show(message, openConsole.title);
-    if (picked === openConsole.title) await openConsole.run();
+    const picked = await show(message, ...actions.map((a) => a.title));
+    await actions.find((a) => a.title === picked)?.run();
   }
 
   /** "What did the DAG pipeline say about my HEAD commit?" */

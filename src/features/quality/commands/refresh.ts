@@ -1,0 +1,3 @@
+import type { QualityDeps } from './deps';
+
+export const refresh = ({ refresh }: QualityDeps) => () => refresh();

@@ -1,0 +1,170 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../../src/extension';
+import { controlSonar, FAKE_SONAR_TOKEN, sampleIssues, SAMPLE_PROJECT_KEY } from '../../support/fakeSonar';
+
+const SONAR = process.env.AIRFLOW_ECS_TEST_SONAR ?? '';
+let api: ExtensionApi;
+
+/** Replaces a `vscode.window`/`vscode.env` function for one call, answering as a person would. */
+async function answering<T>(target: object, key: string, values: unknown[], run: () => Thenable<T> | Promise<T>): Promise<unknown[][]> {
+  const t = target as Record<string, unknown>;
+  const original = t[key];
+  const calls: unknown[][] = [];
+  t[key] = (...args: unknown[]) => {
+    calls.push(args);
+    return Promise.resolve(values[Math.min(calls.length - 1, values.length - 1)]);
+  };
+  try {
+    await run();
+  } finally {
+    t[key] = original;
+  }
+  return calls;
+}
+
+const root = () => vscode.workspace.workspaceFolders![0].uri;
+const dag = (name: string) => vscode.Uri.joinPath(root(), 'dags', name);
+const sonarDiagnostics = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'SonarCloud');
+const labels = () => api.quality.tree.getChildren().map((n) => String(n.item.label));
+
+async function signIn(token: string): Promise<unknown[][]> {
+  return answering(vscode.window, 'showErrorMessage', [undefined], () =>
+    answering(vscode.window, 'showInputBox', [token], () => vscode.commands.executeCommand('airflowEcs.sonar.signIn')));
+}
+
+describe('Quality: SonarCloud findings and the gate in a real extension host', () => {
+  before(async () => {
+    assert.ok(SONAR, 'AIRFLOW_ECS_TEST_SONAR must point at the local Sonar server');
+    api = await vscode.extensions.getExtension<ExtensionApi>('airflow-ecs.airflow-on-ecs')!.activate();
+    await controlSonar(SONAR, 'token', { token: FAKE_SONAR_TOKEN });
+  });
+
+  it('asks to sign in before reading findings', async () => {
+    const errors = await answering(vscode.window, 'showErrorMessage', [undefined], () => vscode.commands.executeCommand('airflowEcs.sonar.refresh'));
+    assert.equal(errors.length, 1);
+    assert.match(String(errors[0][0]), /You are not signed in to http:\/\/127\.0\.0\.1:\d+\. Sign in with a new token\./);
+    assert.ok(errors[0].includes('Sign In'));
+  });
+
+  it('rejects a token the server does not accept and keeps nothing', async () => {
+    const errors = await signIn('not-the-token');
+    assert.match(String(errors[0]?.[0]), /did not accept this token/);
+    const project = await api.quality.service.requireProject();
+    assert.equal(await api.quality.service.token(project), undefined);
+    assert.equal(sonarDiagnostics(dag('bad_tempfile_example.py')).length, 0);
+  });
+
+  it('signs in with a checked token, then shows the findings on the DAG files', async () => {
+    const errors = await signIn(FAKE_SONAR_TOKEN);
+    assert.deepEqual(errors, []);
+    const project = await api.quality.service.requireProject();
+    assert.equal(await api.quality.service.token(project), FAKE_SONAR_TOKEN);
+    assert.equal(project.projectKey, SAMPLE_PROJECT_KEY);
+    assert.equal(project.host, SONAR, 'the machine setting overrides sonar.host.url');
+    assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('airflowEcs')).includes(FAKE_SONAR_TOKEN), 'the token is in no setting');
+
+    const bad = sonarDiagnostics(dag('bad_tempfile_example.py')).sort((a, b) => a.range.start.line - b.range.start.line);
+    assert.equal(bad.length, 2);
+    const [vuln, hotspot] = bad;
+    assert.equal(vuln.message, "Vulnerability: Use 'NamedTemporaryFile' instead of 'mktemp'.");
+    assert.equal(vuln.severity, vscode.DiagnosticSeverity.Error);
+    assert.deepEqual([vuln.range.start.line, vuln.range.start.character, vuln.range.end.line, vuln.range.end.character], [41, 15, 41, 30]);
+    const doc = await vscode.workspace.openTextDocument(dag('bad_tempfile_example.py'));
+    assert.equal(doc.getText(vuln.range), 'tempfile.mktemp');
+    const code = vuln.code as { value: string; target: vscode.Uri };
+    assert.equal(code.value, 'python:S5445');
+    assert.equal(code.target.toString(true), `${SONAR}/organizations/airflow-ecs/rules?open=python:S5445&rule_key=python:S5445`);
+    assert.equal(vuln.relatedInformation?.[0].location.range.start.line, 42);
+    assert.equal(vuln.relatedInformation?.[0].message, 'The file is opened here, after its name was chosen.');
+    assert.equal(hotspot.message, 'Security Hotspot: Make sure publicly writable directories are used safely here.');
+    assert.equal(hotspot.severity, vscode.DiagnosticSeverity.Information);
+    assert.equal(doc.getText(hotspot.range), '"/tmp/airflow_report.csv"');
+
+    const [smell] = sonarDiagnostics(dag('etl_taskflow.py'));
+    const etl = await vscode.workspace.openTextDocument(dag('etl_taskflow.py'));
+    assert.equal(smell.severity, vscode.DiagnosticSeverity.Information);
+    assert.equal(etl.getText(smell.range), etl.lineAt(8).text, 'a bare line covers the whole line');
+    const [beyond] = sonarDiagnostics(dag('sensor_branching.py'));
+    const sensor = await vscode.workspace.openTextDocument(dag('sensor_branching.py'));
+    assert.equal(beyond.range.start.line, sensor.lineCount - 1, 'clamped to the last line');
+    assert.equal(beyond.severity, vscode.DiagnosticSeverity.Information, 'impact LOW wins over legacy INFO');
+
+    const s = api.quality.service.snapshot!;
+    assert.equal(s.unmapped, 1, 'dags/removed_dag.py is not in the workspace');
+    const local = api.quality.service.gitState?.branch;
+    assert.equal(s.origin.kind === 'server' && s.origin.branch, 'main');
+    assert.equal(s.origin.kind === 'server' && s.origin.fallback, local === 'main' ? undefined : local ? `Branch ${local} was never analysed: showing main.` : 'HEAD is detached: showing main.', 'falls back to main when the branch was never analysed');
+  });
+
+  it('shows the failing gate, its conditions, counts per severity and why the lines may be off', () => {
+    const s = api.quality.service.snapshot!;
+    assert.equal(s.gate?.label, 'Failed');
+    assert.deepEqual(s.counts, { error: 1, warning: 0, information: 3, hint: 0 });
+    const roots = api.quality.tree.getChildren();
+    const gate = roots.find((n) => n.item.label === 'Quality gate: Failed');
+    assert.ok(gate, labels().join(' | '));
+    const security = gate.children!.find((c) => c.item.label === 'new_security_rating')!;
+    assert.equal(security.item.description, 'ERROR · E, threshold A');
+    assert.equal(security.item.command?.command, 'workbench.actions.view.problems');
+    const errors = roots.find((n) => n.item.label === 'Errors')!;
+    assert.equal(errors.item.description, '1');
+    assert.equal(errors.children![0].item.command?.command, 'vscode.open');
+    assert.ok(labels().some((l) => /^Findings are for commit 00000000, your working tree is at [0-9a-f]{8}/.test(l)), labels().join(' | '));
+    assert.ok(labels().includes('1 finding on files outside this workspace.'));
+  });
+
+  it('offers Open on SonarCloud and Show rule description on a SonarCloud problem', async () => {
+    const uri = dag('bad_tempfile_example.py');
+    const [vuln] = sonarDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, vuln.range);
+    const open = actions.find((a) => a.title === 'Open on SonarCloud');
+    const rule = actions.find((a) => a.title === 'Show rule description');
+    assert.ok(open && rule, actions.map((a) => a.title).join(', '));
+
+    const opened = await answering(vscode.env, 'openExternal', [true], () => vscode.commands.executeCommand(open.command!.command, ...open.command!.arguments!));
+    assert.equal((opened[0][0] as vscode.Uri).toString(true), `${SONAR}/project/issues?id=airflow-ecs_dags&branch=main&open=AYx-mktemp&issues=AYx-mktemp`);
+
+    await vscode.commands.executeCommand(rule.command!.command, ...rule.command!.arguments!);
+    const doc = vscode.window.activeTextEditor?.document;
+    assert.equal(doc?.uri.scheme, 'airflow-ecs-sonar-rule');
+    assert.equal(doc?.languageId, 'markdown');
+    assert.match(doc!.getText(), /^# Insecure temporary file creation methods should not be used/);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('says the token expired (401) with a Sign In button', async () => {
+    await controlSonar(SONAR, 'token', { token: 'rotated' });
+    try {
+      const errors = await answering(vscode.window, 'showErrorMessage', [undefined], () => vscode.commands.executeCommand('airflowEcs.sonar.refresh'));
+      assert.match(String(errors[0][0]), /did not accept the Sonar token: it is missing, wrong, expired or revoked\. Sign in with a new token\./);
+      assert.ok(errors[0].includes('Sign In'));
+      assert.ok(labels().some((l) => /did not accept the Sonar token/.test(l)), 'the view shows the failure with a retry');
+    } finally {
+      await controlSonar(SONAR, 'token', { token: FAKE_SONAR_TOKEN });
+    }
+  });
+
+  it('imports a saved sonar-findings.json and shows it the same way', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'airflow-ecs-findings-')), 'sonar-findings.json');
+    const issues = sampleIssues().slice(1, 2);
+    fs.writeFileSync(file, JSON.stringify({ total: 1, truncated: false, paging: { pageSize: 500, pages: 1, total: 1 }, issues, components: [], rules: [] }));
+    await vscode.commands.executeCommand('airflowEcs.sonar.importFindings', vscode.Uri.file(file));
+    assert.equal(sonarDiagnostics(dag('bad_tempfile_example.py')).length, 0, 'replaces what was shown');
+    assert.equal(sonarDiagnostics(dag('etl_taskflow.py'))[0].message, 'Code Smell: Remove this unused import of "timedelta".');
+    assert.ok(labels().includes('Imported from sonar-findings.json; refresh to read the server again.'));
+    fs.writeFileSync(file, '{"broken"');
+    const errors = await answering(vscode.window, 'showErrorMessage', [undefined], () => vscode.commands.executeCommand('airflowEcs.sonar.importFindings', vscode.Uri.file(file)));
+    assert.match(String(errors[0][0]), /sonar-findings\.json is not valid JSON/);
+    fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  });
+
+  it('signs out: the token leaves secret storage', async () => {
+    await vscode.commands.executeCommand('airflowEcs.sonar.signOut');
+    const project = await api.quality.service.requireProject();
+    assert.equal(await api.quality.service.token(project), undefined);
+  });
+});
