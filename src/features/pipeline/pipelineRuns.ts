@@ -34,7 +34,7 @@ export class PipelineRuns implements vscode.Disposable {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly session: AwsSession,
-    private readonly tree: PipelineTreeProvider,
+    readonly tree: PipelineTreeProvider,
     private readonly logger: Logger,
   ) {
     this.statusBar.name = 'Airflow on ECS: DAG pipeline for HEAD';
