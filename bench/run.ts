@@ -1,5 +1,6 @@
 import { benchExplorer, type BenchRow } from './explorer';
 import { benchQuality } from './quality';
+import { benchPipeline } from './pipeline';
 
 function print(title: string, rows: BenchRow[]): void {
   console.log(`\n## ${title}\n`);
@@ -11,6 +12,7 @@ function print(title: string, rows: BenchRow[]): void {
 async function main(): Promise<void> {
   print('Explorer: 1 cluster, 1 service, 1,000 running tasks, 50 ms latency per call', await benchExplorer());
   print('Quality: 10,000 SonarCloud issues on 500 files, 50 ms latency per call', await benchQuality());
+  print('Pipeline: builds changing phase every 31.3 s, virtual clock (ms column: real time to simulate)', await benchPipeline());
 }
 
 main().catch((err) => {
