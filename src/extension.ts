@@ -30,7 +30,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const quality = activateQuality(context, { registry, logger });
   const pipeline = activatePipeline(context, { session, registry, logger });
   context.subscriptions.push(pipeline.onDidFinish((build) => {
-    if (build.projectName === readSettings().pipeline.dagProject) quality.refreshInBackground();
+    if (build.projectName === readSettings().pipeline.dagProject) void quality.refreshInBackground();
   }));
 
   const activationMs = performance.now() - started;
