@@ -1,6 +1,7 @@
 import { benchExplorer, type BenchRow } from './explorer';
 import { benchQuality } from './quality';
 import { benchImages } from './images';
+import { benchPipeline } from './pipeline';
 
 function print(title: string, rows: BenchRow[]): void {
   console.log(`\n## ${title}\n`);
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   print('Explorer: 1 cluster, 1 service, 1,000 running tasks, 50 ms latency per call', await benchExplorer());
   print('Quality: 10,000 SonarCloud issues on 500 files, 50 ms latency per call', await benchQuality());
   print('Images: 1 repository, 500 tags with build labels, 50 ms latency per call', await benchImages());
+  print('Pipeline: builds changing phase every 31.3 s, virtual clock (ms column: real time to simulate)', await benchPipeline());
 }
 
 main().catch((err) => {

@@ -2,8 +2,11 @@ import * as vscode from 'vscode';
 import { AwsSession } from './platform/aws';
 import { CommandRegistry } from './platform/commands';
 import { createLog } from './platform/log';
+import { readSettings } from './platform/settings';
 import { activateExplorer } from './features/explorer/activation';
 import { activateScaffold } from './features/scaffold/activation';
+import { activatePipeline } from './features/pipeline/activation';
+import type { PipelineRuns } from './features/pipeline/pipelineRuns';
 import type { ClusterTreeProvider } from './features/explorer/clusterTree';
 import { activateQuality, type QualityApi } from './features/quality/activation';
 import { activateImages, type ImagesFeature } from './features/images/activation';
@@ -12,6 +15,7 @@ import { activateImages, type ImagesFeature } from './features/images/activation
 export interface ExtensionApi {
   activationMs: number;
   clusterTree: ClusterTreeProvider;
+  pipeline: PipelineRuns;
   quality: QualityApi;
   images: ImagesFeature;
 }
@@ -27,10 +31,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const clusterTree = activateExplorer(context, { session, registry, logger, channel, imageBuild: images.imageBuild });
   activateScaffold(context, registry);
   const quality = activateQuality(context, { registry, logger });
+  const pipeline = activatePipeline(context, { session, registry, logger });
+  context.subscriptions.push(pipeline.onDidFinish((build) => {
+    if (build.projectName === readSettings().pipeline.dagProject) void quality.refreshInBackground();
+  }));
 
   const activationMs = performance.now() - started;
   logger.info(`Airflow on ECS ${context.extension.packageJSON.version} activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, clusterTree, quality, images };
+  return { activationMs, clusterTree, pipeline, quality, images };
 }
 
 export function deactivate(): void {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { resolveConnection, type AwsConnection } from '../core/aws/connection';
+import { createCodeBuildApi, type CodeBuildApi } from '../core/aws/codebuild';
 import { createEcsApi, type EcsApi } from '../core/aws/ecs';
 import { createEcrApi, type EcrApi } from '../core/aws/ecr';
 import type { Logger } from '../core/log';
@@ -13,8 +14,7 @@ export class AwsSession implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private connectionPromise: Promise<AwsConnection> | undefined;
-  private ecsApi: { conn: AwsConnection; api: EcsApi } | undefined;
-  private ecrApi: { conn: AwsConnection; api: EcrApi } | undefined;
+  private readonly apis = new Map<string, { conn: AwsConnection; api: unknown }>();
   private readonly listener: vscode.Disposable;
 
   constructor(private readonly logger: Logger) {
@@ -25,8 +25,7 @@ export class AwsSession implements vscode.Disposable {
 
   reset(): void {
     this.connectionPromise = undefined;
-    this.ecsApi = undefined;
-    this.ecrApi = undefined;
+    this.apis.clear();
     this.changed.fire();
   }
 
@@ -42,19 +41,27 @@ export class AwsSession implements vscode.Disposable {
     return this.connectionPromise;
   }
 
-  async ecs(): Promise<EcsApi> {
-    const conn = await this.connection();
-    if (this.ecsApi?.conn !== conn) {
-      this.logger.info(`AWS: profile ${conn.profile}, region ${conn.region}${conn.endpoint ? `, endpoint ${conn.endpoint}` : ''}`);
-      this.ecsApi = { conn, api: createEcsApi(conn, this.logger) };
-    }
-    return this.ecsApi.api;
+  ecs(): Promise<EcsApi> {
+    return this.api('ecs', createEcsApi);
   }
 
-  async ecr(): Promise<EcrApi> {
+  codebuild(): Promise<CodeBuildApi> {
+    return this.api('codebuild', createCodeBuildApi);
+  }
+
+  /** One client per service and connection, built on first use. */
+  private async api<T>(service: string, create: (conn: AwsConnection, logger: Logger) => T): Promise<T> {
     const conn = await this.connection();
-    if (this.ecrApi?.conn !== conn) this.ecrApi = { conn, api: createEcrApi(conn, this.logger) };
-    return this.ecrApi.api;
+    const cached = this.apis.get(service);
+    if (cached?.conn === conn) return cached.api as T;
+    if (this.apis.size === 0) this.logger.info(`AWS: profile ${conn.profile}, region ${conn.region}${conn.endpoint ? `, endpoint ${conn.endpoint}` : ''}`);
+    const api = create(conn, this.logger);
+    this.apis.set(service, { conn, api });
+    return api;
+  }
+
+  ecr(): Promise<EcrApi> {
+    return this.api('ecr', createEcrApi);
   }
 
   /** `profile @ region` for view descriptions, without waiting on anything slow. */

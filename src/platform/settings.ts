@@ -9,6 +9,8 @@ export interface ExtensionSettings {
   connection: ConnectionSettings;
   /** Seconds between refreshes of a visible explorer; 0 turns it off. */
   refreshIntervalSeconds: number;
+  /** CodeBuild project names of the reference architecture's two pipelines. */
+  pipeline: { dagProject: string; imageProject: string };
   /** Overrides of sonar-project.properties; empty = take the file's value. */
   sonar: SonarOverrides;
   images: {
@@ -35,6 +37,10 @@ export function readSettings(): ExtensionSettings {
       endpoint: cfg.get<string>('aws.endpointUrl', '').trim(),
     },
     refreshIntervalSeconds: Number.isFinite(interval) && interval >= 0 ? interval : 30,
+    pipeline: {
+      dagProject: cfg.get<string>('pipeline.dagProject', '').trim(),
+      imageProject: cfg.get<string>('pipeline.imageProject', '').trim(),
+    },
     sonar: {
       // Machine-scoped like the AWS endpoint: the Sonar token is sent to this host.
       host: cfg.get<string>('sonar.hostUrl', '').trim(),

@@ -1,0 +1,3 @@
+import type { PipelineDeps } from './deps';
+
+export const buildImage = ({ runs }: PipelineDeps) => () => runs.start('image');

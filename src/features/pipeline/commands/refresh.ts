@@ -1,0 +1,3 @@
+import type { PipelineDeps } from './deps';
+
+export const refresh = ({ tree }: PipelineDeps) => () => tree.refresh();

@@ -1,0 +1,3 @@
+import type { PipelineDeps } from './deps';
+
+export const runDagPipeline = ({ runs }: PipelineDeps) => () => runs.start('dag');

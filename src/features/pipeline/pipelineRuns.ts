@@ -1,0 +1,207 @@
+import * as vscode from 'vscode';
+import type { Build } from '../../core/aws/codebuild';
+import { buildConsoleUrl, currentPhase, failureReason, outcome, parseEnvironment, shortSha } from '../../core/pipeline/buildModel';
+import { BuildWatcher } from '../../core/pipeline/buildWatcher';
+import { headCommit } from '../../core/git/git';
+import { upstreamState } from '../../core/git/upstream';
+import type { Logger } from '../../core/log';
+import type { AwsSession } from '../../platform/aws';
+import { reportError } from '../../platform/errors';
+import { readSettings } from '../../platform/settings';
+import { PIPELINE_COMMANDS, PIPELINE_NAMES, PIPELINE_VIEW, type PipelineKind } from './commandIds';
+import type { PipelineTreeProvider } from './pipelineTree';
+
+const WATCHED_KEY = 'airflowEcs.pipeline.watched';
+const OVERRIDES_KEY = 'airflowEcs.pipeline.overrides';
+
+function cancelled(): never {
+  throw new vscode.CancellationError();
+}
+
+/**
+ * Starts pipeline builds and follows them to the end: one watcher for every build, a
+ * progress notification per build started here, the tree, and the HEAD status bar item.
+ * Watched builds are kept in workspace storage, so a reload picks them up again.
+ */
+export class PipelineRuns implements vscode.Disposable {
+  readonly watcher: BuildWatcher;
+  readonly statusBar = vscode.window.createStatusBarItem('airflowEcs.pipeline.head', vscode.StatusBarAlignment.Left, 50);
+  private readonly followers = new Map<string, (build: Build) => void>();
+  private readonly finished = new vscode.EventEmitter<Build>();
+  /** Fires once per build that ends while watched; the quality feature refreshes on it. */
+  readonly onDidFinish = this.finished.event;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly session: AwsSession,
+    readonly tree: PipelineTreeProvider,
+    private readonly logger: Logger,
+  ) {
+    this.statusBar.name = 'Airflow on ECS: DAG pipeline for HEAD';
+    this.statusBar.command = `${PIPELINE_VIEW}.focus`;
+    this.watcher = new BuildWatcher(
+      () => session.codebuild(),
+      (build) => this.changed(build),
+      (build) => void this.done(build),
+      logger,
+      undefined,
+      (ids) => void context.workspaceState.update(WATCHED_KEY, ids),
+    );
+  }
+
+  /** Watches again the builds that were running when the window closed. */
+  resume(): void {
+    for (const id of this.context.workspaceState.get<string[]>(WATCHED_KEY, [])) this.watcher.watch(id);
+  }
+
+  workspaceRoot(): string | undefined {
+    return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  }
+
+  async start(kind: PipelineKind): Promise<Build | undefined> {
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showWarningMessage('Pipeline runs are disabled in an untrusted workspace: trust this folder to start builds.', 'Manage Workspace Trust')
+        .then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
+      return undefined;
+    }
+    const project = readSettings().pipeline[kind === 'dag' ? 'dagProject' : 'imageProject']
+      || (await vscode.commands.executeCommand<string | undefined>(PIPELINE_COMMANDS.selectProjects, kind));
+    if (!project) return undefined;
+
+    const sourceVersion = await this.sourceVersion();
+    const previous = this.context.workspaceState.get<string>(OVERRIDES_KEY, '');
+    const overrides = await vscode.window.showInputBox({
+      title: `${PIPELINE_NAMES[kind]}: environment overrides (optional)`,
+      prompt: 'NAME=value pairs separated by ";" — leave empty to use the project\'s environment. Press Enter to start.',
+      value: previous,
+      validateInput: (text) => {
+        const parsed = parseEnvironment(text);
+        return typeof parsed === 'string' ? parsed : undefined;
+      },
+    });
+    if (overrides === undefined) cancelled();
+    await this.context.workspaceState.update(OVERRIDES_KEY, overrides);
+    const environment = parseEnvironment(overrides) as { name: string; value: string }[];
+
+    const build = await (await this.session.codebuild()).startBuild({ project, sourceVersion, environment });
+    this.logger.info(`Pipeline: started ${build.id} for ${sourceVersion ?? 'the default branch'}`);
+    this.changed(build);
+    this.follow(build, kind);
+    this.watcher.watch(build.id ?? '');
+    return build;
+  }
+
+  /** HEAD, after making sure CodeBuild can fetch it; undefined builds the project's default. */
+  private async sourceVersion(): Promise<string | undefined> {
+    const root = this.workspaceRoot();
+    const head = root ? await headCommit(root) : undefined;
+    if (!root || !head) {
+      const go = await vscode.window.showWarningMessage(
+        'This workspace is not a git repository, so the build cannot be tied to your commit. Build the project\'s default source version?',
+        { modal: true }, 'Build Default Version');
+      return go ? undefined : cancelled();
+    }
+    const { upstream, ahead } = await upstreamState(root);
+    if (!upstream || ahead > 0) {
+      const why = upstream
+        ? `HEAD ${shortSha(head)} is ${ahead} commit(s) ahead of ${upstream}: CodeBuild cannot fetch a commit that is not pushed.`
+        : `HEAD ${shortSha(head)} is on a branch with no upstream: CodeBuild cannot fetch a commit that is not pushed.`;
+      const go = await vscode.window.showWarningMessage(why, { modal: true, detail: 'Push first (git push), or run anyway and let CodeBuild report that it cannot find the commit.' }, 'Run Anyway');
+      if (!go) cancelled();
+    }
+    return head;
+  }
+
+  /** A cancellable notification naming the current phase; cancelling stops the build. */
+  private follow(build: Build, kind: PipelineKind): void {
+    const title = `${PIPELINE_NAMES[kind]} #${build.buildNumber}`;
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) =>
+      new Promise<void>((resolve) => {
+        const id = build.id ?? '';
+        this.followers.set(id, (b) => {
+          if (outcome(b) !== 'running') {
+            this.followers.delete(id);
+            resolve();
+          } else {
+            progress.report({ message: currentPhase(b)?.phaseType ?? 'SUBMITTED' });
+          }
+        });
+        token.onCancellationRequested(() => {
+          this.followers.delete(id);
+          resolve();
+          void this.stop(build);
+        });
+      }));
+  }
+
+  async stop(build: Build): Promise<void> {
+    try {
+      await (await this.session.codebuild()).stopBuild(build.id ?? '');
+      this.watcher.poke();
+    } catch (err) {
+      await reportError(err, this.logger, 'Stop build');
+    }
+  }
+
+  private changed(build: Build): void {
+    this.tree.update(build);
+    this.followers.get(build.id ?? '')?.(build);
+    void this.updateStatusBar();
+  }
+
+  private async done(build: Build): Promise<void> {
+    this.finished.fire(build);
+    const kind: PipelineKind = build.projectName === readSettings().pipeline.imageProject ? 'image' : 'dag';
+    const name = `${PIPELINE_NAMES[kind]} #${build.buildNumber}`;
+    const sha = shortSha(build.resolvedSourceVersion);
+    const { region } = await this.session.connection();
+    const openConsole = { title: 'Open in Console', run: () => vscode.env.openExternal(vscode.Uri.parse(buildConsoleUrl(region, build), true)) };
+    const result = outcome(build);
+    const message = result === 'succeeded'
+      ? `${name} passed${sha ? ` for ${sha}` : ''}.`
+      : result === 'stopped'
+        ? `${name} was stopped.`
+        : `${name} failed${sha ? ` for ${sha}` : ''}: ${failureReason(build) ?? build.buildStatus}.`;
+    // A failed DAG build is usually the quality gate: its findings refresh into the Problems panel.
+    const findings = { title: 'Show Findings', run: () => vscode.commands.executeCommand('workbench.actions.view.problems') };
+    const actions = result === 'failed' && kind === 'dag' ? [findings, openConsole] : [openConsole];
+    const show = result === 'failed' ? vscode.window.showErrorMessage : vscode.window.showInformationMessage;
+    const picked = await show(message, ...actions.map((a) => a.title));
+    await actions.find((a) => a.title === picked)?.run();
+  }
+
+  /** "What did the DAG pipeline say about my HEAD commit?" */
+  async updateStatusBar(): Promise<void> {
+    const { dagProject } = readSettings().pipeline;
+    const root = this.workspaceRoot();
+    const head = root ? await headCommit(root).catch(() => undefined) : undefined;
+    const builds = this.tree.recent.get(dagProject);
+    if (!dagProject || !head || !builds) {
+      this.statusBar.hide();
+      return;
+    }
+    const build = builds.find((b) => b.resolvedSourceVersion === head);
+    const sha = shortSha(head);
+    const state = build ? outcome(build) : undefined;
+    this.statusBar.text = state === 'running'
+      ? `$(sync~spin) DAG pipeline: ${currentPhase(build!)?.phaseType ?? 'SUBMITTED'}`
+      : state === 'succeeded'
+        ? '$(pass) DAG pipeline passed'
+        : state === 'failed'
+          ? '$(error) DAG pipeline failed'
+          : state === 'stopped'
+            ? '$(circle-slash) DAG pipeline stopped'
+            : '$(circle-outline) DAG pipeline: HEAD not built';
+    this.statusBar.tooltip = build
+      ? `HEAD ${sha}: ${dagProject} build #${build.buildNumber} ${build.buildStatus}${failureReason(build) ? ` — ${failureReason(build)}` : ''}`
+      : `No recent ${dagProject} build for HEAD ${sha}. Run the DAG pipeline to test and ship it.`;
+    this.statusBar.backgroundColor = state === 'failed' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    this.statusBar.show();
+  }
+
+  dispose(): void {
+    this.watcher.dispose();
+    this.statusBar.dispose();
+    this.finished.dispose();
+  }
+}

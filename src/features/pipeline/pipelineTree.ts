@@ -1,0 +1,132 @@
+import * as vscode from 'vscode';
+import type { Build, BuildPhase } from '../../core/aws/codebuild';
+import { buildView, phaseView } from '../../core/pipeline/buildModel';
+import type { NodeView, Tone } from '../../core/ecs/present';
+import { commitInfo } from '../../core/git/git';
+import type { Logger } from '../../core/log';
+import type { AwsSession } from '../../platform/aws';
+import { describeFailure } from '../../platform/errors';
+import { readSettings } from '../../platform/settings';
+import { PIPELINE_NAMES, type PipelineKind } from './commandIds';
+
+const RECENT_BUILDS = 10;
+
+const ICON: Record<Tone, [string, string]> = {
+  ok: ['pass-filled', 'testing.iconPassed'],
+  progress: ['sync~spin', 'charts.yellow'],
+  warning: ['warning', 'list.warningForeground'],
+  error: ['error', 'testing.iconFailed'],
+  inactive: ['circle-slash', 'disabledForeground'],
+};
+
+function item(id: string, view: NodeView, state: vscode.TreeItemCollapsibleState, contextValue: string): vscode.TreeItem {
+  const ti = new vscode.TreeItem(view.label, state);
+  ti.id = id;
+  ti.description = view.description;
+  ti.tooltip = new vscode.MarkdownString(view.tooltip);
+  ti.contextValue = contextValue;
+  const [icon, color] = ICON[view.tone];
+  ti.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
+  return ti;
+}
+
+export type PipelineNode =
+  | { kind: 'project'; pipeline: PipelineKind; project: string }
+  | { kind: 'build'; build: Build; subject?: string }
+  | { kind: 'phase'; build: Build; phase: BuildPhase }
+  | { kind: 'message'; id: string; text: string; error?: boolean };
+
+/** Pipelines -> recent builds -> phases. Never throws: failures become a message node. */
+export class PipelineTreeProvider implements vscode.TreeDataProvider<PipelineNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<PipelineNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  /** Builds seen last, by project, for the status bar and for updates from the watcher. */
+  readonly recent = new Map<string, Build[]>();
+  private readonly loaded = new vscode.EventEmitter<void>();
+  readonly onDidLoad = this.loaded.event;
+
+  constructor(private readonly session: AwsSession, private readonly logger: Logger, private readonly workspaceRoot: () => string | undefined) {}
+
+  private readonly subjects = new Map<string, string | undefined>();
+
+  /** Reloads the builds from AWS. */
+  refresh(): void {
+    this.recent.clear();
+    this.changed.fire(undefined);
+  }
+
+  /** Puts a fresher copy of a build in place without asking AWS again. */
+  update(build: Build): void {
+    const list = this.recent.get(build.projectName ?? '') ?? [];
+    const i = list.findIndex((b) => b.id === build.id);
+    if (i >= 0) list[i] = build;
+    else list.unshift(build);
+    this.recent.set(build.projectName ?? '', list);
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(node: PipelineNode): vscode.TreeItem {
+    const now = Date.now();
+    switch (node.kind) {
+      case 'project': {
+        const ti = new vscode.TreeItem(PIPELINE_NAMES[node.pipeline], vscode.TreeItemCollapsibleState.Expanded);
+        ti.id = `pipeline:${node.pipeline}`;
+        ti.description = node.project;
+        ti.contextValue = `airflowEcs.pipeline.${node.pipeline}`;
+        ti.iconPath = new vscode.ThemeIcon(node.pipeline === 'dag' ? 'symbol-class' : 'package');
+        return ti;
+      }
+      case 'build': {
+        const done = node.build.buildComplete ? 'done' : 'running';
+        return item(node.build.id ?? '', buildView(node.build, now, node.subject), vscode.TreeItemCollapsibleState.Collapsed, `airflowEcs.build.${done}`);
+      }
+      case 'phase':
+        return item(`${node.build.id}#${node.phase.phaseType}`, phaseView(node.phase, now), vscode.TreeItemCollapsibleState.None, 'airflowEcs.phase');
+      case 'message': {
+        const ti = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        ti.id = node.id;
+        if (node.error) ti.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
+        return ti;
+      }
+    }
+  }
+
+  async getChildren(node?: PipelineNode): Promise<PipelineNode[]> {
+    if (!node) {
+      const { dagProject, imageProject } = readSettings().pipeline;
+      const roots: PipelineNode[] = [];
+      if (dagProject) roots.push({ kind: 'project', pipeline: 'dag', project: dagProject });
+      if (imageProject) roots.push({ kind: 'project', pipeline: 'image', project: imageProject });
+      return roots;
+    }
+    if (node.kind === 'build') return (node.build.phases ?? []).filter((p) => p.phaseType !== 'COMPLETED').map((phase) => ({ kind: 'phase', build: node.build, phase }));
+    if (node.kind !== 'project') return [];
+    try {
+      let builds = this.recent.get(node.project);
+      if (!builds) {
+        const api = await this.session.codebuild();
+        builds = await api.getBuilds(await api.listBuildIds(node.project, RECENT_BUILDS));
+        this.recent.set(node.project, builds);
+        this.loaded.fire();
+      }
+      if (builds.length === 0) return [{ kind: 'message', id: `${node.project}#empty`, text: 'No builds yet' }];
+      return await Promise.all(builds.map(async (build) => ({ kind: 'build' as const, build, subject: await this.subject(build.resolvedSourceVersion) })));
+    } catch (err) {
+      this.logger.warn(`Pipelines: could not load builds of ${node.project}: ${err instanceof Error ? err.message : String(err)}`);
+      return [{ kind: 'message', id: `${node.project}#error`, text: describeFailure(err).message, error: true }];
+    }
+  }
+
+  /** The commit's subject from the local clone, looked up once per commit. */
+  private async subject(sha: string | undefined): Promise<string | undefined> {
+    const root = this.workspaceRoot();
+    if (!sha || !root) return undefined;
+    if (!this.subjects.has(sha)) this.subjects.set(sha, (await commitInfo(root, sha).catch(() => undefined))?.subject);
+    return this.subjects.get(sha);
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    this.loaded.dispose();
+  }
+}

@@ -1,0 +1,106 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../../src/extension';
+import { control } from '../../support/fakeAws/server';
+
+const AWS = process.env.AIRFLOW_ECS_TEST_AWS ?? '';
+const GATE_MESSAGE = 'Quality gate failed: new_security_rating E (threshold A)';
+
+type Win = Record<string, unknown>;
+
+/** Answers the dialogs a pipeline run shows and records the messages, for one test. */
+function dialogs() {
+  const win = vscode.window as unknown as Win;
+  const saved = Object.fromEntries(['showInputBox', 'showWarningMessage', 'showInformationMessage', 'showErrorMessage'].map((k) => [k, win[k]]));
+  const messages: { kind: string; text: string; buttons: string[] }[] = [];
+  win.showInputBox = async () => '';
+  win.showWarningMessage = async () => 'Run Anyway';
+  for (const kind of ['showInformationMessage', 'showErrorMessage']) {
+    win[kind] = async (text: string, ...rest: unknown[]) => {
+      messages.push({ kind, text, buttons: rest.filter((r): r is string => typeof r === 'string') });
+      return undefined;
+    };
+  }
+  return { messages, restore: () => Object.assign(win, saved) };
+}
+
+async function waitFor<T>(get: () => T | undefined, what: string, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = get();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe('DAG pipeline in a real extension host', () => {
+  let api: ExtensionApi;
+  let head: string;
+  const cfg = () => vscode.workspace.getConfiguration('airflowEcs');
+
+  before(async () => {
+    api = await vscode.extensions.getExtension<ExtensionApi>('airflow-ecs.airflow-on-ecs')!.activate();
+    head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: vscode.workspace.workspaceFolders![0].uri.fsPath, encoding: 'utf8' }).trim();
+    await control(AWS, 'fake', 'reset');
+    await control(AWS, 'codebuild', 'seed', {
+      projects: [
+        { name: 'airflow-dags', phaseMs: 150 },
+        { name: 'airflow-dags-gate', phaseMs: 150, failAt: { phase: 'BUILD', message: GATE_MESSAGE } },
+      ],
+    });
+  });
+  after(async () => {
+    await cfg().update('pipeline.dagProject', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it('runs the pipeline for HEAD and follows it to success', async () => {
+    await cfg().update('pipeline.dagProject', 'airflow-dags', vscode.ConfigurationTarget.Global);
+    const d = dialogs();
+    try {
+      const build = await vscode.commands.executeCommand<{ id: string; sourceVersion: string }>('airflowEcs.pipeline.runDagPipeline');
+      assert.equal(build.sourceVersion, head, 'builds the HEAD commit');
+      const done = await waitFor(() => d.messages.find((m) => /DAG pipeline #\d+ passed/.test(m.text)), 'the passed notification');
+      assert.equal(done.text, `DAG pipeline #1 passed for ${head.slice(0, 7)}.`);
+      assert.deepEqual(done.buttons, ['Open in Console']);
+    } finally {
+      d.restore();
+    }
+    await waitFor(() => api.pipeline.statusBar.text === '$(pass) DAG pipeline passed' || undefined, 'the status bar to say passed');
+    const [project] = await api.pipeline.tree.getChildren();
+    const [build] = await api.pipeline.tree.getChildren(project);
+    assert.match(String(api.pipeline.tree.getTreeItem(build).description), new RegExp(`^succeeded · ${head.slice(0, 7)}`));
+    const phases = await api.pipeline.tree.getChildren(build);
+    assert.equal(phases.length, 10);
+    assert.ok(phases.every((p) => /^succeeded/.test(String(api.pipeline.tree.getTreeItem(p).description))));
+  });
+
+  it('says why the pipeline failed on the quality gate, with Show Findings', async () => {
+    await cfg().update('pipeline.dagProject', 'airflow-dags-gate', vscode.ConfigurationTarget.Global);
+    const d = dialogs();
+    try {
+      await vscode.commands.executeCommand('airflowEcs.pipeline.runDagPipeline');
+      const failed = await waitFor(() => d.messages.find((m) => m.kind === 'showErrorMessage'), 'the failure notification');
+      assert.equal(failed.text, `DAG pipeline #1 failed for ${head.slice(0, 7)}: BUILD failed: ${GATE_MESSAGE}.`);
+      assert.deepEqual(failed.buttons, ['Show Findings', 'Open in Console']);
+    } finally {
+      d.restore();
+    }
+    await waitFor(() => api.pipeline.statusBar.text === '$(error) DAG pipeline failed' || undefined, 'the status bar to say failed');
+    assert.match(String(api.pipeline.statusBar.tooltip), /new_security_rating E/);
+  });
+
+  it('names a project that does not exist and offers the log', async () => {
+    await cfg().update('pipeline.dagProject', 'no-such-project', vscode.ConfigurationTarget.Global);
+    const d = dialogs();
+    try {
+      await vscode.commands.executeCommand('airflowEcs.pipeline.runDagPipeline');
+    } finally {
+      d.restore();
+    }
+    const [error] = d.messages;
+    assert.equal(error.kind, 'showErrorMessage');
+    assert.match(error.text, /The CodeBuild project "no-such-project" does not exist in us-east-1/);
+  });
+});

@@ -1,0 +1,91 @@
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startCodeServer, type CodeServer } from '../support/codeServer';
+import { openWorkbench, payloadUrl, type Workbench } from '../support/workbench';
+import { startFakeAws, type FakeAws } from '../support/fakeAws';
+import { writeAwsProfileFiles } from '../support/awsProfiles';
+import { packagedVsix } from './vsix';
+
+/** A clone whose HEAD is pushed to its upstream, as a DAG author's would be. */
+function gitWorkspace(): { dir: string; head: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'airflow-ecs-ui-pipeline-'));
+  const env = { ...process.env, GIT_AUTHOR_NAME: 'alice', GIT_AUTHOR_EMAIL: 'a@e', GIT_COMMITTER_NAME: 'alice', GIT_COMMITTER_EMAIL: 'a@e' };
+  const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env, encoding: 'utf8' }).trim();
+  git(dir, 'init', '-q', '--bare', 'origin.git');
+  const work = path.join(dir, 'dags-repo');
+  git(dir, 'init', '-q', '-b', 'main', work);
+  fs.mkdirSync(path.join(work, 'dags'));
+  fs.writeFileSync(path.join(work, 'dags', 'orders.py'), '# orders DAG\n');
+  git(work, 'add', '.');
+  git(work, 'commit', '-q', '-m', 'Add the orders DAG');
+  git(work, 'remote', 'add', 'origin', path.join(dir, 'origin.git'));
+  git(work, 'push', '-q', '-u', 'origin', 'main');
+  return { dir: work, head: git(work, 'rev-parse', 'HEAD') };
+}
+
+describe('UI: the DAG pipeline as a person runs it', () => {
+  let workspace: { dir: string; head: string };
+  let aws: FakeAws;
+  let server: CodeServer;
+  let workbench: Workbench;
+
+  before(async () => {
+    workspace = gitWorkspace();
+    const started = await startFakeAws();
+    aws = started.aws;
+    started.codebuild.seed([{ name: 'airflow-dags', phaseMs: 1500 }]);
+    server = await startCodeServer({
+      workspace: workspace.dir,
+      installVsix: packagedVsix(),
+      env: { ...writeAwsProfileFiles(), AWS_EC2_METADATA_DISABLED: 'true' },
+      userSettings: { 'airflowEcs.aws.profile': 'test', 'airflowEcs.aws.region': 'us-east-1', 'airflowEcs.explorer.refreshInterval': 0, 'airflowEcs.pipeline.dagProject': 'airflow-dags' },
+      machineSettings: { 'airflowEcs.aws.endpointUrl': aws.url },
+    });
+    workbench = await openWorkbench(payloadUrl(server.url, server.port, { folder: workspace.dir }));
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await workbench?.screenshot(`ui-pipeline-failed-${Date.now()}`);
+  });
+
+  after(async () => {
+    await workbench?.close();
+    await server?.stop();
+    aws?.reset();
+    await aws?.close();
+    fs.rmSync(path.dirname(workspace.dir), { recursive: true, force: true });
+  });
+
+  it('runs the pipeline from the view, watches the phases tick and sees the result in the status bar', async () => {
+    const { page } = workbench;
+    await workbench.clickActivityBar('Airflow on ECS');
+    const header = page.locator('.pane-header[aria-label^="Pipelines"]');
+    await header.waitFor();
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    await workbench.treeRow('DAG pipeline').first().waitFor();
+    await header.hover();
+    await header.locator('.action-label[aria-label="Run DAG Pipeline"]').click();
+
+    // The environment overrides box: Enter starts the build with the project's own environment.
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.press('Enter');
+
+    const build = workbench.treeRow('#1').first();
+    await build.waitFor({ timeout: 30_000 });
+    assert.match(await build.innerText(), new RegExp(`${workspace.head.slice(0, 7)} Add the orders DAG`));
+    await build.click();
+    await workbench.treeRow('SUBMITTED').first().waitFor({ timeout: 30_000 });
+    await page.locator('.pane-body .monaco-list-row', { hasText: 'INSTALL' }).first().waitFor({ timeout: 30_000 });
+    await workbench.widenSideBar(700);
+    await workbench.screenshot('pipeline-running');
+
+    const status = page.locator('.statusbar-item', { hasText: 'DAG pipeline passed' });
+    await status.waitFor({ timeout: 60_000 });
+    assert.match(await build.innerText(), /succeeded/);
+    await workbench.screenshot('pipeline-passed');
+  });
+});
