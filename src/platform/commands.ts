@@ -10,6 +10,11 @@ export class CommandRegistry {
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly logger: Logger) {}
 
+  /** Registers a feature's command table: each entry builds its handler from the feature's deps. */
+  registerAll<D>(table: Record<string, (deps: D) => CommandHandler>, deps: D): void {
+    for (const [id, make] of Object.entries(table)) this.register(id, make(deps));
+  }
+
   register(id: string, handler: CommandHandler): void {
     if (this.ids.has(id)) throw new Error(`Command ${id} is registered twice.`);
     this.ids.add(id);

@@ -1,5 +1,6 @@
 import type { Logger } from '../log';
 import type { AwsConnection } from './connection';
+import { toAwsProblem } from './errors';
 
 /** The options every SDK client of ours is built with: the SDK's provider chain, adaptive retry. */
 export function clientOptions(conn: AwsConnection) {
@@ -40,4 +41,15 @@ export function instrumentClient<T>(client: T, service: string, logger: Logger):
     { step: 'initialize', name: 'airflowEcsCallLog' },
   );
   return client;
+}
+
+/** Runs one SDK call of `service`, turning its failure into a typed AwsProblem naming `service:action`. */
+export function awsCaller(service: string, conn: AwsConnection) {
+  return async <T>(action: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (err) {
+      throw toAwsProblem(err, `${service}:${action}`, conn.endpoint);
+    }
+  };
 }

@@ -10,9 +10,9 @@ import {
   type BuildPhase,
 } from '@aws-sdk/client-codebuild';
 import type { Logger } from '../log';
-import { clientOptions, instrumentClient } from './clients';
+import { awsCaller, clientOptions, instrumentClient } from './clients';
 import type { AwsConnection } from './connection';
-import { AwsProblem, toAwsProblem } from './errors';
+import { AwsProblem } from './errors';
 import { chunk } from './ecs';
 
 export type { Build, BuildPhase };
@@ -40,6 +40,8 @@ export const BATCH_GET_BUILDS_MAX = 100;
 export function createCodeBuildApi(conn: AwsConnection, logger: Logger): CodeBuildApi {
   const client = instrumentClient(new CodeBuildClient(clientOptions(conn)), 'codebuild', logger);
 
+  const plainCall = awsCaller('codebuild', conn);
+  /** CodeBuild's own refusals get their own sentences; `subject` is the project a call names. */
   async function call<T>(action: string, run: () => Promise<T>, subject?: string): Promise<T> {
     try {
       return await run();
@@ -54,7 +56,7 @@ export function createCodeBuildApi(conn: AwsConnection, logger: Logger): CodeBui
       if (name === 'InvalidInputException') {
         throw new AwsProblem('other', `CodeBuild rejected the request: ${(err as Error).message}`);
       }
-      throw toAwsProblem(err, `codebuild:${action}`, conn.endpoint);
+      return plainCall(action, () => Promise.reject(err));
     }
   }
 

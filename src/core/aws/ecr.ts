@@ -12,9 +12,8 @@ import {
   type ImageScanFindings,
 } from '@aws-sdk/client-ecr';
 import type { Logger } from '../log';
-import { clientOptions, instrumentClient } from './clients';
+import { awsCaller, clientOptions, instrumentClient } from './clients';
 import type { AwsConnection } from './connection';
-import { toAwsProblem } from './errors';
 
 export type { Repository, ImageDetail, ImageScanFindings };
 
@@ -65,13 +64,7 @@ export const DESCRIBE_IMAGES_PAGE = 50;
 export function createEcrApi(conn: AwsConnection, logger: Logger): EcrApi {
   const client = instrumentClient(new ECRClient(clientOptions(conn)), 'ecr', logger);
 
-  async function call<T>(action: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      throw toAwsProblem(err, `ecr:${action}`, conn.endpoint);
-    }
-  }
+  const call = awsCaller('ecr', conn);
 
   return {
     region: conn.region,

@@ -14,9 +14,8 @@ import {
   type DesiredStatus,
 } from '@aws-sdk/client-ecs';
 import type { Logger } from '../log';
-import { clientOptions, instrumentClient } from './clients';
+import { awsCaller, clientOptions, instrumentClient } from './clients';
 import type { AwsConnection } from './connection';
-import { toAwsProblem } from './errors';
 
 export type { Cluster, Service, Task };
 export type { Container } from '@aws-sdk/client-ecs';
@@ -57,13 +56,7 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 export function createEcsApi(conn: AwsConnection, logger: Logger): EcsApi {
   const client = instrumentClient(new ECSClient(clientOptions(conn)), 'ecs', logger);
 
-  async function call<T>(action: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (err) {
-      throw toAwsProblem(err, `ecs:${action}`, conn.endpoint);
-    }
-  }
+  const call = awsCaller('ecs', conn);
 
   async function allPages(action: string, page: (token?: string) => Promise<{ arns?: string[]; nextToken?: string }>): Promise<string[]> {
     const arns: string[] = [];

@@ -58,7 +58,7 @@ export function activateExplorer(context: vscode.ExtensionContext, services: Exp
     [COMMANDS.ssoLogin]: ssoLogin,
     [COMMANDS.showLog]: showLog,
   };
-  for (const [id, make] of Object.entries(handlers)) registry.register(id, make(deps));
+  registry.registerAll(handlers, deps);
 
   context.subscriptions.push(session.onDidChange(() => {
     view.description = session.label();

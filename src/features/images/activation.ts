@@ -60,7 +60,7 @@ export function activateImages(context: vscode.ExtensionContext, services: Image
     [COMMANDS.pullImage]: pullImage,
     [COMMANDS.revealDeployed]: revealDeployed,
   };
-  for (const [id, make] of Object.entries(handlers)) registry.register(id, make(deps));
+  registry.registerAll(handlers, deps);
 
   // Deployment markers and the status bar are computed the first time the view is shown.
   let shown = false;

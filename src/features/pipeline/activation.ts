@@ -40,7 +40,7 @@ export function activatePipeline(context: vscode.ExtensionContext, { session, re
     [PIPELINE_COMMANDS.selectProjects]: selectProjects,
     [PIPELINE_COMMANDS.refresh]: refresh,
   };
-  for (const [id, make] of Object.entries(handlers)) registry.register(id, make(deps));
+  registry.registerAll(handlers, deps);
 
   // HEAD moves on commit, checkout and pull: the status bar answers for the new HEAD.
   const head = vscode.workspace.createFileSystemWatcher('**/.git/{HEAD,refs/heads/**}');

@@ -80,7 +80,7 @@ export function activateQuality(context: vscode.ExtensionContext, services: Qual
     [COMMANDS.openFinding]: openFinding,
     [COMMANDS.showRule]: showRule,
   };
-  for (const [id, make] of Object.entries(handlers)) registry.register(id, make(deps));
+  registry.registerAll(handlers, deps);
 
   context.subscriptions.push(
     context.secrets.onDidChange(() => void service.updateStateKey()),
