@@ -3,11 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startCodeServer, type CodeServer } from '../support/codeServer';
-import { openWorkbench, payloadUrl, type Workbench } from '../support/workbench';
-import { startFakeAws, type FakeAws } from '../support/fakeAws';
-import { writeAwsProfileFiles } from '../support/awsProfiles';
-import { packagedVsix } from './vsix';
+import { useAwsWorkbench } from './awsWorkbench';
 
 /** A clone whose HEAD is pushed to its upstream, as a DAG author's would be. */
 function gitWorkspace(): { dir: string; head: string } {
@@ -28,38 +24,18 @@ function gitWorkspace(): { dir: string; head: string } {
 
 describe('UI: the DAG pipeline as a person runs it', () => {
   let workspace: { dir: string; head: string };
-  let aws: FakeAws;
-  let server: CodeServer;
-  let workbench: Workbench;
-
-  before(async () => {
+  const ui = useAwsWorkbench('pipeline', async ({ codebuild }) => {
     workspace = gitWorkspace();
-    const started = await startFakeAws();
-    aws = started.aws;
-    started.codebuild.seed([{ name: 'airflow-dags', phaseMs: 1500 }]);
-    server = await startCodeServer({
+    codebuild.seed([{ name: 'airflow-dags', phaseMs: 1500 }]);
+    return {
       workspace: workspace.dir,
-      installVsix: packagedVsix(),
-      env: { ...writeAwsProfileFiles(), AWS_EC2_METADATA_DISABLED: 'true' },
-      userSettings: { 'airflowEcs.aws.profile': 'test', 'airflowEcs.aws.region': 'us-east-1', 'airflowEcs.explorer.refreshInterval': 0, 'airflowEcs.pipeline.dagProject': 'airflow-dags' },
-      machineSettings: { 'airflowEcs.aws.endpointUrl': aws.url },
-    });
-    workbench = await openWorkbench(payloadUrl(server.url, server.port, { folder: workspace.dir }));
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await workbench?.screenshot(`ui-pipeline-failed-${Date.now()}`);
-  });
-
-  after(async () => {
-    await workbench?.close();
-    await server?.stop();
-    aws?.reset();
-    await aws?.close();
-    fs.rmSync(path.dirname(workspace.dir), { recursive: true, force: true });
+      userSettings: { 'airflowEcs.pipeline.dagProject': 'airflow-dags' },
+      cleanup: () => fs.rmSync(path.dirname(workspace.dir), { recursive: true, force: true }),
+    };
   });
 
   it('runs the pipeline from the view, watches the phases tick and sees the result in the status bar', async () => {
+    const { workbench } = ui;
     const { page } = workbench;
     await workbench.clickActivityBar('Airflow on ECS');
     const header = page.locator('.pane-header[aria-label^="Pipelines"]');
