@@ -4,11 +4,13 @@ import { CommandRegistry } from './platform/commands';
 import { createLog } from './platform/log';
 import { activateExplorer } from './features/explorer/activation';
 import type { ClusterTreeProvider } from './features/explorer/clusterTree';
+import { activateLocalStack, type LocalStackApi } from './features/localStack/activation';
 
 /** What activate() returns; the in-host tests read it. */
 export interface ExtensionApi {
   activationMs: number;
   clusterTree: ClusterTreeProvider;
+  localStack: LocalStackApi;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -19,10 +21,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   context.subscriptions.push(channel, session);
 
   const clusterTree = activateExplorer(context, { session, registry, logger, channel });
+  const localStack = activateLocalStack(context, { registry, logger });
 
   const activationMs = performance.now() - started;
   logger.info(`Airflow on ECS ${context.extension.packageJSON.version} activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, clusterTree };
+  return { activationMs, clusterTree, localStack };
 }
 
 export function deactivate(): void {

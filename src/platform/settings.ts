@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ConnectionSettings } from '../core/aws/connection';
+import type { ComposeCommandSetting } from '../core/docker/composeCli';
 
 export const SECTION = 'airflowEcs';
 
@@ -7,7 +8,14 @@ export interface ExtensionSettings {
   connection: ConnectionSettings;
   /** Seconds between refreshes of a visible explorer; 0 turns it off. */
   refreshIntervalSeconds: number;
+  localStack: {
+    /** Absolute or workspace-relative compose file; empty = find one in the workspace. */
+    composeFile: string;
+    composeCommand: ComposeCommandSetting;
+  };
 }
+
+const COMPOSE_COMMANDS: readonly ComposeCommandSetting[] = ['auto', 'docker compose', 'docker-compose', 'podman compose'];
 
 /** Reads every setting in one place into a typed, validated object. */
 export function readSettings(): ExtensionSettings {
@@ -21,6 +29,10 @@ export function readSettings(): ExtensionSettings {
       endpoint: cfg.get<string>('aws.endpointUrl', '').trim(),
     },
     refreshIntervalSeconds: Number.isFinite(interval) && interval >= 0 ? interval : 30,
+    localStack: {
+      composeFile: cfg.get<string>('localStack.composeFile', '').trim(),
+      composeCommand: COMPOSE_COMMANDS.find((c) => c === cfg.get<string>('localStack.composeCommand')) ?? 'auto',
+    },
   };
 }
 

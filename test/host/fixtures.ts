@@ -2,6 +2,7 @@
 // their env and settings on; the suite reaches them through AIRFLOW_ECS_TEST_* variables.
 import { startFakeAws } from '../support/fakeAws';
 import { writeAwsProfileFiles } from '../support/awsProfiles';
+import { ensureDocker } from '../support/docker';
 
 export interface Fixtures {
   env: Record<string, string>;
@@ -12,6 +13,7 @@ export interface Fixtures {
 
 export async function startFixtures(): Promise<Fixtures> {
   const { aws } = await startFakeAws();
+  await ensureDocker();
   return {
     env: { ...writeAwsProfileFiles(), AIRFLOW_ECS_TEST_AWS: aws.url, AWS_EC2_METADATA_DISABLED: 'true' },
     userSettings: { 'airflowEcs.aws.profile': 'test', 'airflowEcs.aws.region': 'us-east-1', 'airflowEcs.explorer.refreshInterval': 0 },
