@@ -6,7 +6,8 @@ const options = {
   entryPoints: ['src/extension.ts'],
   bundle: true,
   outfile: 'dist/extension.js',
-  external: ['vscode', 'cpu-features', 'ssh2'],
+  // ssh2 (dockerode's ssh:// transport) is bundled: the .vsix ships no node_modules; its optional native parts stay out.
+  external: ['vscode', 'cpu-features', '*.node'],
   format: 'cjs',
   platform: 'node',
   target: 'node20',

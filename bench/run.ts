@@ -1,4 +1,5 @@
 import { benchExplorer, type BenchRow } from './explorer';
+import { benchLocalStack } from './localStack';
 
 function print(title: string, rows: BenchRow[]): void {
   console.log(`\n## ${title}\n`);
@@ -9,6 +10,7 @@ function print(title: string, rows: BenchRow[]): void {
 
 async function main(): Promise<void> {
   print('Explorer: 1 cluster, 1 service, 1,000 running tasks, 50 ms latency per call', await benchExplorer());
+  print('Local Stack: container state change -> view, real Docker engine', await benchLocalStack());
 }
 
 main().catch((err) => {
