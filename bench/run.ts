@@ -2,6 +2,7 @@ import { benchExplorer, type BenchRow } from './explorer';
 import { benchQuality } from './quality';
 import { benchImages } from './images';
 import { benchPipeline } from './pipeline';
+import { benchLocalStack } from './localStack';
 
 function print(title: string, rows: BenchRow[]): void {
   console.log(`\n## ${title}\n`);
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   print('Quality: 10,000 SonarCloud issues on 500 files, 50 ms latency per call', await benchQuality());
   print('Images: 1 repository, 500 tags with build labels, 50 ms latency per call', await benchImages());
   print('Pipeline: builds changing phase every 31.3 s, virtual clock (ms column: real time to simulate)', await benchPipeline());
+  print('Local Stack: container state change -> view, real Docker engine', await benchLocalStack());
 }
 
 main().catch((err) => {

@@ -10,6 +10,7 @@ import type { PipelineRuns } from './features/pipeline/pipelineRuns';
 import type { ClusterTreeProvider } from './features/explorer/clusterTree';
 import { activateQuality, type QualityApi } from './features/quality/activation';
 import { activateImages, type ImagesFeature } from './features/images/activation';
+import { activateLocalStack, type LocalStackApi } from './features/localStack/activation';
 
 /** What activate() returns; the in-host tests read it. */
 export interface ExtensionApi {
@@ -18,6 +19,7 @@ export interface ExtensionApi {
   pipeline: PipelineRuns;
   quality: QualityApi;
   images: ImagesFeature;
+  localStack: LocalStackApi;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -36,9 +38,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     if (build.projectName === readSettings().pipeline.dagProject) void quality.refreshInBackground();
   }));
 
+  const localStack = activateLocalStack(context, { registry, logger });
+
   const activationMs = performance.now() - started;
   logger.info(`Airflow on ECS ${context.extension.packageJSON.version} activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, clusterTree, pipeline, quality, images };
+  return { activationMs, clusterTree, pipeline, quality, images, localStack };
 }
 
 export function deactivate(): void {

@@ -9,6 +9,14 @@ export interface UserAction {
   run(): unknown;
 }
 
+/** A failure that already says what to do next, with its own buttons (a feature's "Show Output", ...). */
+export class UserFacingError extends Error {
+  constructor(message: string, readonly actions: UserAction[] = []) {
+    super(message);
+    this.name = 'UserFacingError';
+  }
+}
+
 /** Command ids the error buttons run; they belong to the explorer's connection commands. */
 export const CONNECTION_COMMANDS = {
   selectProfile: 'airflowEcs.selectProfile',
@@ -29,6 +37,7 @@ function runCommand(title: string, id: string): UserAction {
 export function describeFailure(error: unknown): { message: string; actions: UserAction[] } {
   const showLog = runCommand('Show Log', CONNECTION_COMMANDS.showLog);
   if (error instanceof SonarProblem) return describeSonarFailure(error, showLog);
+  if (error instanceof UserFacingError) return { message: error.message, actions: [...error.actions, showLog] };
   if (!(error instanceof AwsProblem)) {
     return { message: error instanceof Error ? error.message : String(error), actions: [showLog] };
   }

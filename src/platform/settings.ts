@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ConnectionSettings } from '../core/aws/connection';
+import type { ComposeCommandSetting } from '../core/docker/composeCli';
 import { DEFAULT_LABEL_NAMES, type LabelNames } from '../core/ecr/labels';
 import type { SonarOverrides } from '../core/sonar/properties';
 
@@ -18,12 +19,19 @@ export interface ExtensionSettings {
     repositories: string[];
     labelNames: LabelNames;
   };
+  localStack: {
+    /** Absolute or workspace-relative compose file; empty = find one in the workspace. */
+    composeFile: string;
+    composeCommand: ComposeCommandSetting;
+  };
 }
 
 function names(value: unknown, fallback: string[]): string[] {
   const list = Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim()) : [];
   return list.length ? list : fallback;
 }
+
+const COMPOSE_COMMANDS: readonly ComposeCommandSetting[] = ['auto', 'docker compose', 'docker-compose', 'podman compose'];
 
 /** Reads every setting in one place into a typed, validated object. */
 export function readSettings(): ExtensionSettings {
@@ -54,6 +62,10 @@ export function readSettings(): ExtensionSettings {
         commit: names(cfg.get('images.commitLabels'), DEFAULT_LABEL_NAMES.commit),
         source: DEFAULT_LABEL_NAMES.source,
       },
+    },
+    localStack: {
+      composeFile: cfg.get<string>('localStack.composeFile', '').trim(),
+      composeCommand: COMPOSE_COMMANDS.find((c) => c === cfg.get<string>('localStack.composeCommand')) ?? 'auto',
     },
   };
 }

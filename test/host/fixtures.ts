@@ -3,6 +3,7 @@
 import { startFakeAws } from '../support/fakeAws';
 import { writeAwsProfileFiles } from '../support/awsProfiles';
 import { sampleProject, startFakeSonar } from '../support/fakeSonar';
+import { ensureDocker } from '../support/docker';
 
 export interface Fixtures {
   env: Record<string, string>;
@@ -15,6 +16,7 @@ export async function startFixtures(): Promise<Fixtures> {
   const { aws } = await startFakeAws();
   const sonar = await startFakeSonar();
   sonar.seed(sampleProject());
+  await ensureDocker();
   return {
     env: { ...writeAwsProfileFiles(), AIRFLOW_ECS_TEST_AWS: aws.url, AWS_EC2_METADATA_DISABLED: 'true', AIRFLOW_ECS_TEST_SONAR: sonar.url },
     userSettings: { 'airflowEcs.aws.profile': 'test', 'airflowEcs.aws.region': 'us-east-1', 'airflowEcs.explorer.refreshInterval': 0 },

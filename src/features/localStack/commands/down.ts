@@ -1,0 +1,14 @@
+import * as vscode from 'vscode';
+import type { LocalStackDeps } from './deps';
+
+export const down = ({ stack }: LocalStackDeps) => async () => {
+  const project = await stack.valid();
+  const answer = await vscode.window.showWarningMessage(
+    `Bring the local stack ${project.name} down?`,
+    { modal: true, detail: 'Its containers and network are removed. Removing the volumes too deletes the local database and logs.' },
+    'Down',
+    'Down and Remove Volumes',
+  );
+  if (!answer) return;
+  await stack.compose(`Down ${project.name}`, answer === 'Down' ? ['down'] : ['down', '--volumes']);
+};

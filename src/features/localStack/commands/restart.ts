@@ -1,0 +1,3 @@
+import { serviceVerb } from './lifecycle';
+
+export const restart = serviceVerb('restart', 'Restart');

@@ -1,0 +1,5 @@
+import type { LocalStackDeps } from './deps';
+
+export const selectComposeFile = ({ stack }: LocalStackDeps) => async () => {
+  await stack.chooseFile();
+};

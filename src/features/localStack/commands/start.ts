@@ -1,0 +1,3 @@
+import { serviceVerb } from './lifecycle';
+
+export const start = serviceVerb('start', 'Start');

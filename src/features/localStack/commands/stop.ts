@@ -1,0 +1,3 @@
+import { serviceVerb } from './lifecycle';
+
+export const stop = serviceVerb('stop', 'Stop');

@@ -1,0 +1,224 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Docker from 'dockerode';
+import * as vscode from 'vscode';
+import { composeProjectName, parseComposeFile, parseDotEnv, type ComposeModel } from '../../core/docker/composeFile';
+import { ComposeFailed, detectComposeEngine, runCompose, type ComposeEngine, type ComposeProject } from '../../core/docker/composeCli';
+import { dockerOptions, engineEnv, pingDocker, resolveEngine, type EngineEndpoint } from '../../core/docker/engine';
+import { StackTracker } from '../../core/docker/stackState';
+import type { Logger } from '../../core/log';
+import { toAbortSignal } from '../../platform/commands';
+import { UserFacingError } from '../../platform/errors';
+import { readSettings } from '../../platform/settings';
+import { COMMANDS } from './commandIds';
+
+const COMPOSE_GLOB = '{**/docker-compose*.yml,**/compose*.yaml}';
+const CHOICE_KEY = 'airflowEcs.localStack.chosenComposeFile';
+
+/** The compose file in use, its parsed model and its project name. */
+export interface LoadedProject extends ComposeProject {
+  model: ComposeModel;
+  /** Path shown in the view: relative to the workspace when inside it. */
+  display: string;
+}
+
+export class NoComposeFile extends Error {
+  constructor(readonly candidates: string[]) {
+    super(candidates.length
+      ? 'Several compose files are in this workspace; choose the one to run.'
+      : 'No compose file (docker-compose*.yml, compose*.yaml) was found in this workspace.');
+    this.name = 'NoComposeFile';
+  }
+}
+
+/**
+ * The local compose stack: which file, its diagnostics, the Docker connection (created on first
+ * use), the event-driven state tracker and the "Local Stack" output channel that compose writes to.
+ */
+export class LocalStack implements vscode.Disposable {
+  readonly output = vscode.window.createOutputChannel('Local Stack');
+  readonly diagnostics = vscode.languages.createDiagnosticCollection('airflowEcs.compose');
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when the state of the containers or the compose file changes. */
+  readonly onDidChange = this.changed.event;
+  private endpoint: EngineEndpoint | undefined;
+  private client: Docker | undefined;
+  private engineFound: Promise<ComposeEngine> | undefined;
+  private current: LoadedProject | undefined;
+  tracker: StackTracker | undefined;
+  private watcher: vscode.FileSystemWatcher | undefined;
+
+  constructor(private readonly memento: vscode.Memento, private readonly logger: Logger) {}
+
+  /** dockerode for DOCKER_HOST or the current docker context, created once. */
+  docker(): Docker {
+    if (!this.client) {
+      this.endpoint = resolveEngine();
+      this.logger.info(`Local Stack: Docker engine from ${this.endpoint.source}${this.endpoint.host ? ` (${this.endpoint.host})` : ''}`);
+      this.client = new Docker(dockerOptions(this.endpoint));
+    }
+    return this.client;
+  }
+
+  /** Environment for child processes so they reach the same engine as dockerode. */
+  childEnv(): NodeJS.ProcessEnv {
+    this.docker();
+    return engineEnv(this.endpoint!);
+  }
+
+  engine(): Promise<ComposeEngine> {
+    this.engineFound ??= detectComposeEngine(readSettings().localStack.composeCommand, this.childEnv()).then((e) => {
+      this.logger.info(`Local Stack: using ${e.label}`);
+      return e;
+    }, (err) => {
+      this.engineFound = undefined;
+      throw err;
+    });
+    return this.engineFound;
+  }
+
+  /** The file from the setting, else the one chosen earlier, else the only one in the workspace. */
+  private async resolveFile(interactive: boolean): Promise<string> {
+    const configured = readSettings().localStack.composeFile;
+    const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+    if (configured) return path.isAbsolute(configured) || !root ? configured : path.join(root, configured);
+    const found = (await vscode.workspace.findFiles(COMPOSE_GLOB, '**/node_modules/**', 50)).map((u) => u.fsPath).sort();
+    const chosen = this.memento.get<string>(CHOICE_KEY);
+    if (chosen && found.includes(chosen)) return chosen;
+    if (found.length === 1) return found[0];
+    if (!interactive || found.length === 0) throw new NoComposeFile(found);
+    return this.chooseFile(found);
+  }
+
+  /** A quick pick of the compose files; the choice is remembered for this workspace. */
+  async chooseFile(found?: string[]): Promise<string> {
+    const files = found ?? (await vscode.workspace.findFiles(COMPOSE_GLOB, '**/node_modules/**', 50)).map((u) => u.fsPath).sort();
+    if (!files.length) throw new NoComposeFile([]);
+    const picked = await vscode.window.showQuickPick(files.map((f) => ({ label: vscode.workspace.asRelativePath(f), file: f })), {
+      title: 'Compose file of the local Airflow stack',
+      placeHolder: 'The "Compose File" setting makes this choice permanent',
+    });
+    if (!picked) throw new vscode.CancellationError();
+    await this.memento.update(CHOICE_KEY, picked.file);
+    this.reset();
+    return picked.file;
+  }
+
+  /** Finds and parses the compose file and starts watching the project's containers (once). */
+  async load(interactive = false): Promise<LoadedProject> {
+    const file = await this.resolveFile(interactive);
+    if (this.current?.file !== file) {
+      this.current = this.parse(file);
+      this.watch(file);
+    }
+    const project = this.current;
+    if (this.tracker?.project !== project.name) {
+      this.tracker?.dispose();
+      this.tracker = new StackTracker(this.docker(), project.name);
+      this.tracker.onChange(() => this.changed.fire());
+    }
+    if (!this.tracker.watching) {
+      await pingDocker(this.docker(), this.endpoint!);
+      await this.tracker.start();
+    }
+    return project;
+  }
+
+  private parse(file: string): LoadedProject {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new UserFacingError(`The compose file ${file} cannot be read (${err instanceof Error ? err.message : String(err)}).`, [
+        { title: 'Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'airflowEcs.localStack.composeFile') },
+      ]);
+    }
+    const envFile = path.join(path.dirname(file), '.env');
+    const dotEnv = fs.existsSync(envFile) ? parseDotEnv(fs.readFileSync(envFile, 'utf8')) : {};
+    const model = parseComposeFile(text);
+    const uri = vscode.Uri.file(file);
+    if (model.ok) {
+      this.diagnostics.delete(uri);
+    } else {
+      const { line, col, message } = model.problem;
+      const at = new vscode.Position(Math.max(0, line - 1), Math.max(0, col - 1));
+      const diagnostic = new vscode.Diagnostic(new vscode.Range(at, at.translate(0, 1)), message, vscode.DiagnosticSeverity.Error);
+      diagnostic.source = 'compose';
+      this.diagnostics.set(uri, [diagnostic]);
+    }
+    return { file, name: composeProjectName(file, dotEnv, process.env), model, display: vscode.workspace.asRelativePath(file) };
+  }
+
+  private watch(file: string): void {
+    this.watcher?.dispose();
+    this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), '{' + path.basename(file) + ',.env}'));
+    const reparse = () => {
+      if (this.current?.file !== file) return;
+      this.current = this.parse(file);
+      this.changed.fire();
+    };
+    this.watcher.onDidChange(reparse);
+    this.watcher.onDidCreate(reparse);
+    this.watcher.onDidDelete(reparse);
+  }
+
+  /** The loaded project, refusing when its compose file does not parse (no half-run command). */
+  async valid(): Promise<LoadedProject> {
+    const project = await this.load(true);
+    if (!project.model.ok) {
+      const { line, message } = project.model.problem;
+      throw new UserFacingError(`${project.display} has an error at line ${line} (${message}). Fix it first; it is listed in the Problems panel.`, [
+        { title: 'Show Problems', run: () => vscode.commands.executeCommand('workbench.actions.view.problems') },
+      ]);
+    }
+    return project;
+  }
+
+  /** Runs compose with cancellable progress, its output in the "Local Stack" channel. */
+  async compose(title: string, args: string[]): Promise<void> {
+    const project = await this.valid();
+    const engine = await this.engine();
+    this.output.appendLine(`$ ${engine.label} -f ${project.file} -p ${project.name} ${args.join(' ')}`);
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (_p, token) => {
+      try {
+        await runCompose(engine, project, args, { env: this.childEnv(), signal: toAbortSignal(token), onOutput: (t) => this.output.append(t) });
+        this.output.appendLine(`(${title}: done)`);
+      } catch (err) {
+        if (token.isCancellationRequested) {
+          this.output.appendLine(`(${title}: cancelled)`);
+          throw new vscode.CancellationError();
+        }
+        if (err instanceof ComposeFailed) {
+          this.output.appendLine(`(${title}: failed)`);
+          throw new UserFacingError(err.message, [{ title: 'Show Output', run: () => vscode.commands.executeCommand(COMMANDS.showOutput) }]);
+        }
+        throw err;
+      }
+    });
+  }
+
+  /** Forgets the file and the Docker connection state; the next load starts over. */
+  reset(): void {
+    this.tracker?.dispose();
+    this.tracker = undefined;
+    this.current = undefined;
+    this.watcher?.dispose();
+    this.watcher = undefined;
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    this.reset();
+    this.output.dispose();
+    this.diagnostics.dispose();
+    this.changed.dispose();
+  }
+}
+
+/** Actions that run code from the compose file are off in an untrusted workspace. */
+export function requireTrust(action: string): void {
+  if (vscode.workspace.isTrusted) return;
+  throw new UserFacingError(`${action} is disabled in an untrusted workspace: it runs code the compose file defines. Viewing the stack and its logs still works.`, [
+    { title: 'Manage Workspace Trust', run: () => vscode.commands.executeCommand('workbench.trust.manage') },
+  ]);
+}

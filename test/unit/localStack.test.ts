@@ -1,0 +1,164 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { splitShellWords } from '../../src/core/docker/shellWords';
+import { composeProjectName, parseComposeFile, parseDotEnv } from '../../src/core/docker/composeFile';
+import { detectComposeEngine, parseComposeFailure } from '../../src/core/docker/composeCli';
+import { dockerOptions, engineEnv, resolveEngine } from '../../src/core/docker/engine';
+import { parseDockerDuration, toContainerState, type ContainerState } from '../../src/core/docker/stackState';
+import { formatUptime, projectView, serviceView } from '../../src/core/docker/stackPresent';
+import { sinceArg, timestampNanos } from '../../src/core/docker/logFollower';
+import type Docker from 'dockerode';
+
+describe('Local Stack core', () => {
+  describe('splitShellWords', () => {
+    it('splits plain words, quotes and escapes without running anything', () => {
+      assert.deepEqual(splitShellWords('airflow dags list-import-errors'), ['airflow', 'dags', 'list-import-errors']);
+      assert.deepEqual(splitShellWords(`airflow dags trigger -c '{"a": 1}'  my_dag`), ['airflow', 'dags', 'trigger', '-c', '{"a": 1}', 'my_dag']);
+      assert.deepEqual(splitShellWords('echo "say \\"hi\\"" a\\ b ""'), ['echo', 'say "hi"', 'a b', '']);
+      assert.deepEqual(splitShellWords('echo $(rm -rf /); ls | wc'), ['echo', '$(rm', '-rf', '/);', 'ls', '|', 'wc']);
+      assert.deepEqual(splitShellWords('   '), []);
+    });
+    it('refuses unclosed quotes and a trailing backslash', () => {
+      assert.throws(() => splitShellWords('echo "open'), /unclosed double quote/);
+      assert.throws(() => splitShellWords("echo 'open"), /unclosed single quote/);
+      assert.throws(() => splitShellWords('echo \\'), /lone backslash/);
+    });
+  });
+
+  describe('compose file', () => {
+    it('reads services, container ports and health checks, merge keys included', () => {
+      const model = parseComposeFile(`x-common: &common\n  image: apache/airflow:2.10\nservices:\n  webserver:\n    <<: *common\n    ports: ["8080:8080", {target: 5555, published: 5555}]\n    healthcheck: {test: ["CMD", "true"]}\n  worker:\n    <<: *common\n  redis:\n    image: redis:7\n    expose: ["6379"]\n`);
+      assert.ok(model.ok);
+      assert.deepEqual(model.services.map((s) => [s.name, s.image, s.ports, s.hasHealthcheck]), [
+        ['webserver', 'apache/airflow:2.10', [8080, 5555], true],
+        ['worker', 'apache/airflow:2.10', [], false],
+        ['redis', 'redis:7', [], false],
+      ]);
+    });
+    it('reports a syntax error at its line and a file without services', () => {
+      const bad = parseComposeFile('services:\n  web:\n    image: x\n   ports: [1\n');
+      assert.equal(bad.ok, false);
+      assert.ok(!bad.ok && bad.problem.line >= 4, JSON.stringify(bad));
+      const dup = parseComposeFile('services:\n  web:\n    image: a\n  web:\n    image: b\n');
+      assert.ok(!dup.ok && dup.problem.line === 4 && /unique/i.test(dup.problem.message), JSON.stringify(dup));
+      const none = parseComposeFile('version: "3"\n');
+      assert.ok(!none.ok && /no "services"/.test(none.problem.message));
+    });
+    it('names the project like compose does, COMPOSE_PROJECT_NAME first', () => {
+      assert.equal(composeProjectName('/x/My Airflow.Stack/docker-compose.yml', {}), 'myairflowstack');
+      assert.equal(composeProjectName('/x/compose/docker-compose.yml', parseDotEnv('# c\nCOMPOSE_PROJECT_NAME="airflow_local"\nA=b\n')), 'airflow_local');
+      assert.equal(composeProjectName('/x/compose/docker-compose.yml', { COMPOSE_PROJECT_NAME: 'a' }, { COMPOSE_PROJECT_NAME: 'fromenv' }), 'fromenv');
+    });
+  });
+
+  describe('compose failures', () => {
+    it('names the service and the cause: port allocated (v1 output)', () => {
+      const f = parseComposeFailure('Creating p_b_1 ... done\n\nERROR: for a  Cannot start service a: driver failed programming external connectivity on endpoint p_a_1 (fa95): Bind for 0.0.0.0:38081 failed: port is already allocated\nEncountered errors while bringing up the project.\n');
+      assert.equal(f.service, 'a');
+      assert.match(f.reason, /Port 38081 is already in use/);
+    });
+    it('unhealthy dependency, v1 and v2', () => {
+      const v1 = parseComposeFailure('Creating p_d_1 ... done\n\nERROR: for e  Container "a597ab39aabc" is unhealthy.\nEncountered errors while bringing up the project.');
+      assert.equal(v1.service, 'e');
+      assert.match(v1.reason, /container a597ab39aabc\) is unhealthy/);
+      const v2 = parseComposeFailure(' Container airflow-redis-1  Error\ndependency failed to start: container airflow-redis-1 is unhealthy\n');
+      assert.equal(v2.service, 'airflow-redis-1');
+      assert.match(v2.reason, /unhealthy/);
+    });
+    it('image not found, pull access denied and an unreachable registry', () => {
+      const denied = parseComposeFailure('Pulling webserver (acme/airflow:nope)...\nERROR: pull access denied for acme/airflow, repository does not exist or may require \'docker login\'');
+      assert.equal(denied.service, 'webserver');
+      assert.match(denied.reason, /image acme\/airflow of webserver was not found/);
+      const manifest = parseComposeFailure(' webserver Error manifest for apache/airflow:9 not found: manifest unknown');
+      assert.equal(manifest.service, 'webserver');
+      const offline = parseComposeFailure('Pulling c (airflow-ecs-test/nope:1)...\nGet "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on 10.0.0.1:53: no such host');
+      assert.equal(offline.service, 'c');
+      assert.match(offline.reason, /registry registry-1\.docker\.io cannot be reached/);
+    });
+    it('falls back to the last error line', () => {
+      assert.equal(parseComposeFailure('something\nERROR: Something odd happened\nbye').reason, 'ERROR: Something odd happened');
+    });
+  });
+
+  describe('engine', () => {
+    it('tries docker compose (v2) first, then docker-compose (v1)', async () => {
+      const tried: string[] = [];
+      const engine = await detectComposeEngine('auto', undefined, async (file, args) => {
+        tried.push([file, ...args].join(' '));
+        return { code: file === 'docker-compose' ? 0 : 1, output: '' };
+      });
+      assert.equal(engine.label, 'docker-compose');
+      assert.deepEqual(tried, ['docker compose version', 'docker-compose version']);
+    });
+    it('DOCKER_HOST wins, else the current context from ~/.docker', () => {
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), 'aets-home-'));
+      try {
+        assert.deepEqual(resolveEngine({ DOCKER_HOST: 'tcp://10.0.0.5:2376' }, home), { host: 'tcp://10.0.0.5:2376', source: 'DOCKER_HOST' });
+        assert.deepEqual(resolveEngine({}, home), { source: 'default' });
+        fs.mkdirSync(path.join(home, '.docker/contexts/meta/abc'), { recursive: true });
+        fs.writeFileSync(path.join(home, '.docker/config.json'), JSON.stringify({ currentContext: 'colima' }));
+        fs.writeFileSync(path.join(home, '.docker/contexts/meta/abc/meta.json'), JSON.stringify({ Name: 'colima', Endpoints: { docker: { Host: 'unix:///home/u/.colima/docker.sock' } } }));
+        const ep = resolveEngine({}, home);
+        assert.deepEqual(ep, { host: 'unix:///home/u/.colima/docker.sock', source: 'context colima' });
+        assert.deepEqual(dockerOptions(ep), { socketPath: '/home/u/.colima/docker.sock' });
+        assert.equal(engineEnv(ep, {}).DOCKER_HOST, 'unix:///home/u/.colima/docker.sock');
+        assert.deepEqual(dockerOptions({ host: 'tcp://10.0.0.5:2375', source: 'x' }), { protocol: 'http', host: '10.0.0.5', port: 2375 });
+      } finally {
+        fs.rmSync(home, { recursive: true, force: true });
+      }
+    });
+  });
+
+  describe('state and presentation', () => {
+    const NOW = Date.parse('2024-05-01T12:00:00Z');
+    const info = (over: Partial<Docker.ContainerInfo>): Docker.ContainerInfo => ({
+      Id: 'abc123', Names: ['/p_worker_1'], Image: 'airflow-ecs-test/busybox:1', ImageID: '', Command: '', Created: 0, State: 'running', Status: 'Up 5 minutes',
+      Ports: [], Labels: { 'com.docker.compose.service': 'worker', 'com.docker.compose.container-number': '1' }, HostConfig: { NetworkMode: '' }, NetworkSettings: { Networks: {} }, Mounts: [],
+      ...over,
+    });
+    it('reads Docker durations and formats uptime coarsely', () => {
+      assert.equal(parseDockerDuration('Less than a second'), 0);
+      assert.equal(parseDockerDuration('About a minute'), 60_000);
+      assert.equal(parseDockerDuration('5 minutes'), 300_000);
+      assert.equal(parseDockerDuration('2 hours'), 7_200_000);
+      assert.equal(formatUptime(30_000), 'Up less than a minute');
+      assert.equal(formatUptime(5 * 60_000 + 10_000), 'Up 5 min');
+      assert.equal(formatUptime(3 * 3600_000), 'Up 3 h');
+      assert.equal(formatUptime(72 * 3600_000), 'Up 3 days');
+    });
+    it('turns listContainers entries into states: health, exit code, ports, start time', () => {
+      const web = toContainerState(info({ Status: 'Up 2 minutes (health: starting)', Ports: [
+        { IP: '0.0.0.0', PrivatePort: 8080, PublicPort: 32768, Type: 'tcp' }, { IP: '::', PrivatePort: 8080, PublicPort: 32768, Type: 'tcp' }, { IP: '', PrivatePort: 8793, PublicPort: 0, Type: 'tcp' },
+      ] }), NOW);
+      assert.equal(web.health, 'starting');
+      assert.deepEqual(web.ports, [{ privatePort: 8080, publicPort: 32768, type: 'tcp' }]);
+      assert.equal(web.startedAt, NOW - 120_000);
+      const dead = toContainerState(info({ State: 'exited', Status: 'Exited (137) 3 seconds ago' }), NOW);
+      assert.equal(dead.exitCode, 137);
+      assert.equal(dead.startedAt, undefined);
+    });
+    it('shows services: not created, scaled, healthy, exited with code, restarting', () => {
+      const svc = { name: 'worker', image: 'apache/airflow:2.10', ports: [], hasHealthcheck: false };
+      assert.deepEqual([serviceView(svc, [], NOW).description, serviceView(svc, [], NOW).state], ['not created · airflow:2.10', 'notCreated']);
+      const c1 = toContainerState(info({}), NOW);
+      const c2: ContainerState = { ...toContainerState(info({ Id: 'def', State: 'exited', Status: 'Exited (1) 1 second ago' }), NOW), number: 2 };
+      const scaled = serviceView(svc, [c1, c2], NOW + 60_000);
+      assert.equal(scaled.description, '1/2 running (exited (1)) · busybox:1 · Up 6 min');
+      assert.equal(scaled.tone, 'error');
+      const healthy = serviceView({ ...svc, name: 'webserver' }, [{ ...c1, health: 'healthy', ports: [{ privatePort: 8080, publicPort: 8080, type: 'tcp' }] }], NOW);
+      assert.equal(healthy.description, 'healthy · 8080→8080 · busybox:1 · Up 5 min');
+      const restarting = serviceView(svc, [toContainerState(info({ State: 'restarting', Status: 'Restarting (1) 2 seconds ago' }), NOW)], NOW);
+      assert.deepEqual([restarting.description, restarting.tone, restarting.state], ['restarting · busybox:1', 'warning', 'stopped']);
+      assert.equal(projectView('p', [svc, { ...svc, name: 'redis' }], [c1, c2], 'compose/docker-compose.yml').description, '1/2 services running · compose/docker-compose.yml');
+    });
+    it('log timestamps keep nanosecond order and round-trip into `since`', () => {
+      const a = timestampNanos('2024-05-01T12:00:00.000000001Z')!;
+      const b = timestampNanos('2024-05-01T12:00:00.1Z')!;
+      assert.ok(a < b);
+      assert.equal(sinceArg(b), '1714564800.100000000');
+      assert.equal(timestampNanos('not a time'), undefined);
+    });
+  });
+});
