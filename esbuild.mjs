@@ -3,15 +3,22 @@ import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
 
-// docker-modem requires its SSH transport (ssh2, with native cpu-features) eagerly, even for
-// the local socket we use. ssh2 is not shipped in the .vsix, so `require('ssh2')` would throw
-// when dockerode loads. Bundle a stub in its place: DOCKER_HOST=ssh://… gets a clear error.
-const ssh2Stub = {
-  name: 'ssh2-stub',
+// dockerode loads transports we never use, eagerly: docker-modem's SSH transport (ssh2, with
+// native cpu-features) and the BuildKit session of buildImage (gRPC, ~400 KB). We talk to the
+// local socket and build through the compose CLI. None of them is shipped in the .vsix, so each
+// is replaced by a stub that explains itself if it is ever reached.
+const UNUSED_TRANSPORTS = {
+  ssh2: 'Docker over SSH (DOCKER_HOST=ssh://...) is not supported by Airflow on ECS; use the local socket or tcp://.',
+  '@grpc/grpc-js': 'BuildKit sessions are not used by Airflow on ECS; images are built through the compose CLI.',
+  '@grpc/proto-loader': 'BuildKit sessions are not used by Airflow on ECS; images are built through the compose CLI.',
+};
+const unusedTransportStubs = {
+  name: 'unused-transport-stubs',
   setup(build) {
-    build.onResolve({ filter: /^ssh2$/ }, () => ({ path: 'ssh2', namespace: 'ssh2-stub' }));
-    build.onLoad({ filter: /.*/, namespace: 'ssh2-stub' }, () => ({
-      contents: "class Client { constructor() { throw new Error('Docker over SSH (DOCKER_HOST=ssh://...) is not supported by Airflow on ECS; use the local socket or tcp://.'); } }\nmodule.exports = { Client };",
+    const filter = new RegExp(`^(${Object.keys(UNUSED_TRANSPORTS).map((k) => k.replace(/[/@.-]/g, '\\$&')).join('|')})$`);
+    build.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'unused-transport' }));
+    build.onLoad({ filter: /.*/, namespace: 'unused-transport' }, (args) => ({
+      contents: `const fail = () => { throw new Error(${JSON.stringify(UNUSED_TRANSPORTS[args.path])}); };\nmodule.exports = new Proxy({}, { get: (_t, key) => (key === '__esModule' ? false : fail) });`,
       loader: 'js',
     }));
   },
@@ -21,7 +28,7 @@ const options = {
   bundle: true,
   outfile: 'dist/extension.js',
   external: ['vscode'],
-  plugins: [ssh2Stub],
+  plugins: [unusedTransportStubs],
   format: 'cjs',
   platform: 'node',
   target: 'node20',
