@@ -8,7 +8,9 @@ import {
   DescribeTasksCommand,
   StopTaskCommand,
   UpdateServiceCommand,
+  DescribeTaskDefinitionCommand,
   type Cluster,
+  type TaskDefinition,
   type Service,
   type Task,
   type DesiredStatus,
@@ -18,7 +20,7 @@ import { clientOptions, instrumentClient, type CallCounter } from './clients';
 import type { AwsConnection } from './connection';
 import { toAwsProblem } from './errors';
 
-export type { Cluster, Service, Task };
+export type { Cluster, Service, Task, TaskDefinition };
 export type { Container } from '@aws-sdk/client-ecs';
 
 export interface TaskFilter {
@@ -43,6 +45,7 @@ export interface EcsApi {
   describeTasks(cluster: string, arns: string[], signal?: AbortSignal): Promise<Task[]>;
   stopTask(cluster: string, task: string, reason: string): Promise<Task | undefined>;
   updateService(cluster: string, service: string, change: { desiredCount?: number; forceNewDeployment?: boolean }): Promise<Service | undefined>;
+  describeTaskDefinition(taskDefinition: string, signal?: AbortSignal): Promise<TaskDefinition | undefined>;
 }
 
 export const DESCRIBE_SERVICES_MAX = 10;
@@ -131,6 +134,13 @@ export function createEcsApi(conn: AwsConnection, logger: Logger, counter?: Call
     updateService: async (cluster, service, change) => {
       const out = await call('UpdateService', () => client.send(new UpdateServiceCommand({ cluster, service, ...change })));
       return out.service;
+    },
+
+    describeTaskDefinition: async (taskDefinition, signal) => {
+      const out = await call('DescribeTaskDefinition', () =>
+        client.send(new DescribeTaskDefinitionCommand({ taskDefinition }), { abortSignal: signal }),
+      );
+      return out.taskDefinition;
     },
   };
 }

@@ -11,9 +11,16 @@ export class AwsFault extends Error {
 
 export type OperationHandler = (input: Record<string, unknown>) => unknown | Promise<unknown>;
 
+/** A handler result written by the handler itself (Live Tail's event stream). */
+export class StreamReply {
+  constructor(readonly write: (res: http.ServerResponse) => void) {}
+}
+
 /** A service the fake speaks, keyed by its X-Amz-Target prefix. */
 export interface FakeService {
   targetPrefix: string;
+  /** IAM prefix named in access-denied faults (`ecs`, `logs`). */
+  iamPrefix?: string;
   operations: Record<string, OperationHandler>;
   /** Control actions reachable over HTTP at /__control/<name>/<action>. */
   control?: Record<string, (body: Record<string, unknown>) => unknown>;
@@ -95,20 +102,22 @@ export class FakeAws {
     this.calls.push({ target: prefix, operation, at: Date.now() });
     if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
 
-    const fault = this.takeFault(operation);
+    const fault = this.takeFault(operation, service?.iamPrefix ?? 'ecs');
     if (fault) return this.sendFault(res, fault);
     const handler = service?.operations[operation];
     if (!handler) return this.sendFault(res, new AwsFault('UnknownOperationException', `The fake does not implement ${target}.`));
     try {
       const input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
-      this.send(res, 200, (await handler(input)) ?? {});
+      const out = await handler(input);
+      if (out instanceof StreamReply) return out.write(res);
+      this.send(res, 200, out ?? {});
     } catch (err) {
       if (err instanceof AwsFault) return this.sendFault(res, err);
       throw err;
     }
   }
 
-  private takeFault(operation: string): AwsFault | undefined {
+  private takeFault(operation: string, iamPrefix: string): AwsFault | undefined {
     const rule = this.faults.find((f) => f.count > 0 && (f.operation === '*' || f.operation === operation));
     if (!rule) return undefined;
     rule.count--;
@@ -117,7 +126,7 @@ export class FakeAws {
       case 'server': return new AwsFault('ServerException', 'Service unavailable', 500);
       case 'accessDenied': return new AwsFault(
         'AccessDeniedException',
-        `User: arn:aws:iam::123456789012:user/test is not authorized to perform: ecs:${operation} on resource: *`,
+        `User: arn:aws:iam::123456789012:user/test is not authorized to perform: ${iamPrefix}:${operation} on resource: *`,
       );
     }
   }
