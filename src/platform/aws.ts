@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { resolveConnection, type AwsConnection } from '../core/aws/connection';
 import { createEcsApi, type EcsApi } from '../core/aws/ecs';
+import { createLogsApi, type LogsApi } from '../core/aws/logs';
 import type { Logger } from '../core/log';
 import { readSettings, SECTION } from './settings';
 
@@ -13,6 +14,7 @@ export class AwsSession implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private connectionPromise: Promise<AwsConnection> | undefined;
   private ecsApi: { conn: AwsConnection; api: EcsApi } | undefined;
+  private logsApi: { conn: AwsConnection; api: LogsApi } | undefined;
   private readonly listener: vscode.Disposable;
 
   constructor(private readonly logger: Logger) {
@@ -24,6 +26,7 @@ export class AwsSession implements vscode.Disposable {
   reset(): void {
     this.connectionPromise = undefined;
     this.ecsApi = undefined;
+    this.logsApi = undefined;
     this.changed.fire();
   }
 
@@ -46,6 +49,12 @@ export class AwsSession implements vscode.Disposable {
       this.ecsApi = { conn, api: createEcsApi(conn, this.logger) };
     }
     return this.ecsApi.api;
+  }
+
+  async logs(): Promise<LogsApi> {
+    const conn = await this.connection();
+    if (this.logsApi?.conn !== conn) this.logsApi = { conn, api: createLogsApi(conn, this.logger) };
+    return this.logsApi.api;
   }
 
   /** `profile @ region` for view descriptions, without waiting on anything slow. */

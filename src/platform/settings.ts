@@ -7,12 +7,19 @@ export interface ExtensionSettings {
   connection: ConnectionSettings;
   /** Seconds between refreshes of a visible explorer; 0 turns it off. */
   refreshIntervalSeconds: number;
+  logs: {
+    /** A tail starts this many minutes back. */
+    startMinutes: number;
+    /** Try CloudWatch Live Tail before polling. */
+    liveTail: boolean;
+  };
 }
 
 /** Reads every setting in one place into a typed, validated object. */
 export function readSettings(): ExtensionSettings {
   const cfg = vscode.workspace.getConfiguration(SECTION);
   const interval = cfg.get<number>('explorer.refreshInterval', 30);
+  const startMinutes = cfg.get<number>('logs.startMinutes', 10);
   return {
     connection: {
       profile: cfg.get<string>('aws.profile', '').trim(),
@@ -21,6 +28,10 @@ export function readSettings(): ExtensionSettings {
       endpoint: cfg.get<string>('aws.endpointUrl', '').trim(),
     },
     refreshIntervalSeconds: Number.isFinite(interval) && interval >= 0 ? interval : 30,
+    logs: {
+      startMinutes: Number.isFinite(startMinutes) && startMinutes >= 0 ? startMinutes : 10,
+      liveTail: cfg.get<boolean>('logs.liveTail', true),
+    },
   };
 }
 
