@@ -5,6 +5,8 @@ import {
   StartLiveTailCommand,
   type StartLiveTailResponseStream,
 } from '@aws-sdk/client-cloudwatch-logs';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import type { Logger } from '../log';
 import { clientOptions, instrumentClient, type CallCounter } from './clients';
 import type { AwsConnection } from './connection';
@@ -92,8 +94,19 @@ export function createLogsApi(conn: AwsConnection, logger: Logger, counter?: Cal
   const options = { ...clientOptions(conn), disableHostPrefix: Boolean(conn.endpoint) };
   const client = instrumentClient(new CloudWatchLogsClient(options), 'logs', logger, counter);
   // The SDK retries LimitExceededException as throttling; a refused Live Tail should fall back
-  // to polling at once (the tail tries Live Tail again on its next session).
-  const liveClient = instrumentClient(new CloudWatchLogsClient({ ...options, maxAttempts: 1 }), 'logs', logger, counter);
+  // to polling at once (the tail tries Live Tail again on its next session). Each session gets
+  // its own connection: an aborted stream must not leave a pooled socket whose response never
+  // ends, or the next request queued on it waits forever (seen in the extension host).
+  const liveClient = instrumentClient(
+    new CloudWatchLogsClient({
+      ...options,
+      maxAttempts: 1,
+      requestHandler: { httpAgent: new http.Agent({ keepAlive: false }), httpsAgent: new https.Agent({ keepAlive: false }) },
+    }),
+    'logs',
+    logger,
+    counter,
+  );
 
   async function call<T>(action: string, run: () => Promise<T>): Promise<T> {
     try {
@@ -161,6 +174,7 @@ export function createLogsApi(conn: AwsConnection, logger: Logger, counter?: Cal
         if (LIVE_REFUSALS.test(e.name ?? '') || e.$metadata?.httpStatusCode === 404) {
           throw new LiveTailRefused(e.message ?? String(err), e.name ?? 'refused');
         }
+        if (e.name === 'InvalidParameterException') throw new LogQueryRejected(e.message ?? 'Invalid parameter.');
         throw toAwsProblem(err, 'logs:StartLiveTail', conn.endpoint);
       }
       if (!stream) throw new LiveTailRefused('The endpoint returned no Live Tail stream.', 'noStream');

@@ -48,6 +48,7 @@ export type TailMode = 'starting' | 'live' | 'polling' | 'waiting' | 'stopped' |
 export const DEFAULT_WINDOW_MS = 120_000;
 /** How long after a sampled Live Tail update the tail keeps filling in by query. */
 const SAMPLED_FILL_MS = 5000;
+const LIVE_START_MS = 10_000;
 
 /** Failures no retry fixes: the tail stops and says why. Network, throttling, 5xx and missing groups are retried. */
 const FATAL_KINDS = new Set(['accessDenied', 'noCredentials', 'ssoExpired', 'unknownProfile', 'invalidEndpoint']);
@@ -172,6 +173,23 @@ export class LogTail {
     if (mode === 'polling') this.sink.notice(`Polling every ${this.pollMs / 1000} s.`);
   }
 
+  /** Opens a session, or gives up after LIVE_START_MS (a session that never starts is a refusal). */
+  private async startLive(session: AbortController): Promise<AsyncIterable<LiveBatch>> {
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      session.abort();
+    }, LIVE_START_MS);
+    try {
+      return await this.source.live!(session.signal);
+    } catch (err) {
+      if (timedOut) throw new LiveTailRefused(`no session started within ${LIVE_START_MS / 1000} s`, 'timeout');
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** One live session: opened first, then the catch-up query, then the buffered live events. */
   private async followLive(): Promise<void> {
     const session = new AbortController();
@@ -190,7 +208,10 @@ export class LogTail {
       }
     }, this.pollMs);
     try {
-      const batches = await this.source.live!(session.signal);
+      // The first catch-up runs before the session: it shows the backlog at once and surfaces a
+      // rejected filter pattern, a denied permission or a missing group through the plain query path.
+      if (this.dedup.watermark === undefined) await this.catchUp();
+      const batches = await this.startLive(session);
       let buffer: LogEvent[][] | undefined = [];
       const pump = (async () => {
         for await (const batch of batches) {
