@@ -155,9 +155,9 @@ describe('CloudWatch Logs against the local AWS endpoint (real SDK)', () => {
     const [s1] = taskStreams();
     logs.addEvents(GROUP, s1, [{ timestamp: Date.now() - 1000, message: 'backlog' }]);
     const { tail, lines, notices } = await startTail({ live: true });
+    await until(() => tail.mode === 'polling', 'polling');
     logs.addEvents(GROUP, s1, [{ timestamp: Date.now(), message: 'after' }]);
     await until(() => lines.length === 2, 'two lines');
-    assert.equal(tail.mode, 'polling');
     assert.equal(notices.filter((n) => /Live Tail is not available \(LimitExceededException/.test(n)).length, 1);
   });
 
