@@ -1,4 +1,5 @@
 import { benchExplorer, type BenchRow } from './explorer';
+import { benchLogs } from './logs';
 
 function print(title: string, rows: BenchRow[]): void {
   console.log(`\n## ${title}\n`);
@@ -9,6 +10,13 @@ function print(title: string, rows: BenchRow[]): void {
 
 async function main(): Promise<void> {
   print('Explorer: 1 cluster, 1 service, 1,000 running tasks, 50 ms latency per call', await benchExplorer());
+
+  const logs = await benchLogs();
+  console.log('\n## Log tail: 10 streams, 100,000 events, late arrivals, mid-millisecond pages, forced reconnect\n');
+  for (const f of logs.figures) console.log(`- ${f}`);
+  console.log('\n| way | delivered | duplicates | lost | note |');
+  console.log('|---|---:|---:|---:|---|');
+  for (const r of logs.rows) console.log(`| ${r.way} | ${r.delivered} | ${r.duplicates} | ${r.lost} | ${r.note} |`);
 }
 
 main().catch((err) => {

@@ -142,3 +142,16 @@ describe('LogTail', () => {
     assert.ok(notices.some((n) => /Live Tail session ended \(session timed out\)/.test(n)));
   });
 });
+
+describe('DedupWindow pins', () => {
+  it('remembers what a slow query in flight can still return, then forgets it', () => {
+    const d = new DedupWindow(1000, true);
+    d.admit([{ stream: 's', timestamp: 100, message: 'live' }]);
+    const release = d.pin(d.requeryFrom(0));
+    d.admit([{ stream: 's', timestamp: 5000, message: 'later live' }]);
+    assert.equal(d.admit([ev(7, 100, 's', 'live')]).length, 0, 'the polled copy of the live line is a duplicate');
+    release();
+    d.admit([{ stream: 's', timestamp: 5001, message: 'next' }]);
+    assert.ok(d.size <= 4, `size ${d.size}`);
+  });
+});

@@ -28,6 +28,8 @@ export function byTime(a: LogEvent, b: LogEvent): number {
 export class DedupWindow {
   private readonly seen = new Map<string, number>();
   private newest = Number.NEGATIVE_INFINITY;
+  /** Start times of queries in flight: what they return must still be recognised when it arrives. */
+  private readonly pins: number[] = [];
 
   constructor(
     readonly windowMs: number,
@@ -73,8 +75,20 @@ export class DedupWindow {
     return w === undefined ? fallback : Math.max(fallback, w - this.windowMs);
   }
 
+  /**
+   * Keeps entries at or after `from` until the returned release is called. A query that runs
+   * for seconds while live events move the watermark on must not find its duplicates forgotten.
+   */
+  pin(from: number): () => void {
+    this.pins.push(from);
+    return () => {
+      const at = this.pins.indexOf(from);
+      if (at >= 0) this.pins.splice(at, 1);
+    };
+  }
+
   private prune(): void {
-    const floor = this.newest - this.windowMs;
+    const floor = Math.min(this.newest - this.windowMs, ...this.pins);
     for (const [key, ts] of this.seen) if (ts < floor) this.seen.delete(key);
   }
 }

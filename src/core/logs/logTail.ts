@@ -154,8 +154,13 @@ export class LogTail {
   }
 
   private async catchUp(): Promise<void> {
-    const events = await this.source.fetch(this.dedup.requeryFrom(this.options.since), this.signal);
-    this.deliver(events);
+    const from = this.dedup.requeryFrom(this.options.since);
+    const release = this.dedup.pin(from);
+    try {
+      this.deliver(await this.source.fetch(from, this.signal));
+    } finally {
+      release();
+    }
   }
 
   private deliver(events: LogEvent[]): void {
