@@ -13,7 +13,7 @@ async function main(): Promise<number> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'airflow-ecs-vsix-'));
   try {
     const vsix = path.join(tmp, 'airflow-on-ecs.vsix');
-    const vsce = spawnSync(path.join(repoRoot, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--out', vsix], {
+    const vsce = spawnSync(path.join(repoRoot, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix], {
       cwd: repoRoot, stdio: 'inherit',
     });
     if (vsce.status !== 0) {
