@@ -199,4 +199,19 @@ describe('CloudWatch Logs against the local AWS endpoint (real SDK)', () => {
     assert.equal(tail.mode, 'failed');
     assert.ok(notices.includes('Stopped: Invalid filter pattern: "unbalanced'), notices.join('\n'));
   });
+
+  it('waits on a task whose stream was deleted, saying which stream', async () => {
+    ecs.seed([{ name: 'airflow-prod', services: [{ name: 'worker', desiredCount: 1 }] }]);
+    const [s1] = taskStreams();
+    logs.addEvents(GROUP, s1, [{ timestamp: Date.now(), message: 'before' }]);
+    logs.control.deleteStream({ group: GROUP, stream: s1 });
+    const { logsApi, ecsApi } = await apis();
+    const task = (ecs.control.tasks({ cluster: 'airflow-prod' }).tasks as never[])[0];
+    const resolver = new EcsStreamResolver(ecsApi, { kind: 'task', cluster: 'airflow-prod', task });
+    const notices: string[] = [];
+    const tail = new LogTail(new CloudWatchLogSource(logsApi, resolver, new RateLimiter(5)), { deliver: () => undefined, notice: (n) => notices.push(n) }, { since: 0, pollMs: 100 });
+    tails.push(tail);
+    await until(() => tail.mode === 'waiting', 'waiting');
+    assert.ok(notices.some((n) => n.includes(`Log stream ${s1} in ${GROUP} does not exist (deleted, or the container has not logged yet).`)), notices.join('\n'));
+  });
 });

@@ -65,6 +65,12 @@ describe('UI: Tail Logs on a service shows coloured worker lines', () => {
 
     const lines = workbench.page.locator('.part.panel .view-lines');
     await lines.filter({ hasText: 'Task failed with exception' }).waitFor({ timeout: 30_000 });
+    // Tokenization catches up after the text is drawn: wait for the level words' own spans.
+    await workbench.page.waitForFunction(
+      () => [...document.querySelectorAll('.part.panel .view-lines .view-line span span')].some((s) => s.textContent === 'ERROR'),
+      undefined,
+      { timeout: 20_000 },
+    );
     // Token spans of the rendered lines: [text, class] (Monaco renders spaces as U+00A0).
     const tokens = await workbench.page.evaluate(() =>
       [...document.querySelectorAll('.part.panel .view-lines .view-line span span')].map((s) => [(s.textContent ?? '').replace(/\u00a0/g, ' '), s.className]),

@@ -28,6 +28,8 @@ export class TailSession {
     readonly channel: vscode.OutputChannel,
     private readonly resolver: EcsStreamResolver,
     private readonly start: (session: TailSession) => LogTail,
+    /** Called when the tail stopped on a failure no retry fixes; the channel holds the reason. */
+    private readonly failed: (session: TailSession) => void,
   ) {}
 
   get scope(): EcsLogScope {
@@ -53,7 +55,11 @@ export class TailSession {
   }
 
   run(): void {
-    this.tail = this.start(this);
+    const tail = this.start(this);
+    this.tail = tail;
+    void tail.done.then(() => {
+      if (tail.mode === 'failed' && this.tail === tail) this.failed(this);
+    });
   }
 
   append(text: string[], counted: boolean): void {
@@ -67,7 +73,10 @@ export class TailSession {
     }
   }
 
+  lastNotice = '';
+
   notice(text: string): void {
+    this.lastNotice = text;
     this.append([formatNotice(text, new Date())], false);
   }
 
@@ -115,7 +124,7 @@ export class TailSessions implements vscode.Disposable {
           s.notice(text);
         },
       }, { since: Date.now() - settings.startMinutes * 60_000, live: settings.liveTail });
-    });
+    }, (s) => void this.reportFailure(s));
     this.sessions.set(key, tailSession);
     for (const n of firstNotes) tailSession.notice(n);
     tailSession.run();
@@ -130,6 +139,14 @@ export class TailSessions implements vscode.Disposable {
     s.filterPattern = filterPattern;
     s.run();
     this.changed();
+  }
+
+  /** A tail that stopped on its own says why in a message too, with the way to its channel. */
+  private async reportFailure(s: TailSession): Promise<void> {
+    const reason = s.lastNotice.replace(/^Stopped: /, '');
+    const answer = await vscode.window.showErrorMessage(`The log tail of ${s.title} stopped: ${reason}`, 'Show Log Tail', 'Change Filter');
+    if (answer === 'Show Log Tail') s.channel.show();
+    if (answer === 'Change Filter') await vscode.commands.executeCommand(COMMANDS.filter, s.key);
   }
 
   async stop(s: TailSession): Promise<void> {

@@ -105,9 +105,18 @@ describe('Log tail in a real extension host', () => {
     await vscode.commands.executeCommand('airflowEcs.logs.filter', session.key, 'ERROR');
     await until(() => logLines(session).length === 1, 'the filtered line');
     assert.match(logLines(session)[0], /ERROR - broken$/);
-    await vscode.commands.executeCommand('airflowEcs.logs.filter', session.key, '{ $.level = ');
-    await until(() => session.lines.some((l) => l === `--- ${l.slice(4, 12)} Stopped: Invalid filter pattern: { $.level =`), 'the rejection');
+    const original = vscode.window.showErrorMessage;
+    const messages: string[] = [];
+    vscode.window.showErrorMessage = ((m: string) => { messages.push(m); return Promise.resolve(undefined); }) as never;
+    try {
+      await vscode.commands.executeCommand('airflowEcs.logs.filter', session.key, '{ $.level = ');
+      await until(() => session.lines.some((l) => l === `--- ${l.slice(4, 12)} Stopped: Invalid filter pattern: { $.level =`), 'the rejection');
+      await until(() => messages.length === 1, 'the error message');
+    } finally {
+      vscode.window.showErrorMessage = original;
+    }
     assert.equal(session.mode, 'failed');
+    assert.equal(messages[0], 'The log tail of worker (airflow-prod) stopped: Invalid filter pattern: { $.level =');
   });
 
   it('polls when Live Tail is refused, and says so once in the channel', async () => {
