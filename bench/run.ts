@@ -3,6 +3,7 @@ import { benchQuality } from './quality';
 import { benchImages } from './images';
 import { benchPipeline } from './pipeline';
 import { benchLocalStack } from './localStack';
+import { benchLogs } from './logs';
 
 function print(title: string, rows: BenchRow[]): void {
   console.log(`\n## ${title}\n`);
@@ -17,6 +18,13 @@ async function main(): Promise<void> {
   print('Images: 1 repository, 500 tags with build labels, 50 ms latency per call', await benchImages());
   print('Pipeline: builds changing phase every 31.3 s, virtual clock (ms column: real time to simulate)', await benchPipeline());
   print('Local Stack: container state change -> view, real Docker engine', await benchLocalStack());
+
+  const logs = await benchLogs();
+  console.log('\n## Log tail: 10 streams, 100,000 events, late arrivals, mid-millisecond pages, forced reconnect\n');
+  for (const f of logs.figures) console.log(`- ${f}`);
+  console.log('\n| way | delivered | duplicates | lost | note |');
+  console.log('|---|---:|---:|---:|---|');
+  for (const r of logs.rows) console.log(`| ${r.way} | ${r.delivered} | ${r.duplicates} | ${r.lost} | ${r.note} |`);
 }
 
 main().catch((err) => {

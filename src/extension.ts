@@ -11,6 +11,8 @@ import type { ClusterTreeProvider } from './features/explorer/clusterTree';
 import { activateQuality, type QualityApi } from './features/quality/activation';
 import { activateImages, type ImagesFeature } from './features/images/activation';
 import { activateLocalStack, type LocalStackApi } from './features/localStack/activation';
+import { activateLogs } from './features/logs/activation';
+import type { TailSessions } from './features/logs/tailSessions';
 
 /** What activate() returns; the in-host tests read it. */
 export interface ExtensionApi {
@@ -20,6 +22,7 @@ export interface ExtensionApi {
   quality: QualityApi;
   images: ImagesFeature;
   localStack: LocalStackApi;
+  logTails: TailSessions;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -39,10 +42,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   }));
 
   const localStack = activateLocalStack(context, { registry, logger });
+  const logTails = activateLogs(context, { session, registry, logger });
 
   const activationMs = performance.now() - started;
   logger.info(`Airflow on ECS ${context.extension.packageJSON.version} activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, clusterTree, pipeline, quality, images, localStack };
+  return { activationMs, clusterTree, pipeline, quality, images, localStack, logTails };
 }
 
 export function deactivate(): void {

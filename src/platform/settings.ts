@@ -24,6 +24,12 @@ export interface ExtensionSettings {
     composeFile: string;
     composeCommand: ComposeCommandSetting;
   };
+  logs: {
+    /** A tail starts this many minutes back. */
+    startMinutes: number;
+    /** Try CloudWatch Live Tail before polling. */
+    liveTail: boolean;
+  };
 }
 
 function names(value: unknown, fallback: string[]): string[] {
@@ -37,6 +43,7 @@ const COMPOSE_COMMANDS: readonly ComposeCommandSetting[] = ['auto', 'docker comp
 export function readSettings(): ExtensionSettings {
   const cfg = vscode.workspace.getConfiguration(SECTION);
   const interval = cfg.get<number>('explorer.refreshInterval', 30);
+  const startMinutes = cfg.get<number>('logs.startMinutes', 10);
   return {
     connection: {
       profile: cfg.get<string>('aws.profile', '').trim(),
@@ -66,6 +73,10 @@ export function readSettings(): ExtensionSettings {
     localStack: {
       composeFile: cfg.get<string>('localStack.composeFile', '').trim(),
       composeCommand: COMPOSE_COMMANDS.find((c) => c === cfg.get<string>('localStack.composeCommand')) ?? 'auto',
+    },
+    logs: {
+      startMinutes: Number.isFinite(startMinutes) && startMinutes >= 0 ? startMinutes : 10,
+      liveTail: cfg.get<boolean>('logs.liveTail', true),
     },
   };
 }

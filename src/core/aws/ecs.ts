@@ -8,7 +8,9 @@ import {
   DescribeTasksCommand,
   StopTaskCommand,
   UpdateServiceCommand,
+  DescribeTaskDefinitionCommand,
   type Cluster,
+  type TaskDefinition,
   type Service,
   type Task,
   type DesiredStatus,
@@ -17,7 +19,7 @@ import type { Logger } from '../log';
 import { awsCaller, clientOptions, instrumentClient } from './clients';
 import type { AwsConnection } from './connection';
 
-export type { Cluster, Service, Task };
+export type { Cluster, Service, Task, TaskDefinition };
 export type { Container } from '@aws-sdk/client-ecs';
 
 export interface TaskFilter {
@@ -42,6 +44,7 @@ export interface EcsApi {
   describeTasks(cluster: string, arns: string[], signal?: AbortSignal): Promise<Task[]>;
   stopTask(cluster: string, task: string, reason: string): Promise<Task | undefined>;
   updateService(cluster: string, service: string, change: { desiredCount?: number; forceNewDeployment?: boolean }): Promise<Service | undefined>;
+  describeTaskDefinition(taskDefinition: string, signal?: AbortSignal): Promise<TaskDefinition | undefined>;
 }
 
 export const DESCRIBE_SERVICES_MAX = 10;
@@ -124,6 +127,13 @@ export function createEcsApi(conn: AwsConnection, logger: Logger): EcsApi {
     updateService: async (cluster, service, change) => {
       const out = await call('UpdateService', () => client.send(new UpdateServiceCommand({ cluster, service, ...change })));
       return out.service;
+    },
+
+    describeTaskDefinition: async (taskDefinition, signal) => {
+      const out = await call('DescribeTaskDefinition', () =>
+        client.send(new DescribeTaskDefinitionCommand({ taskDefinition }), { abortSignal: signal }),
+      );
+      return out.taskDefinition;
     },
   };
 }

@@ -15,8 +15,15 @@ export interface SeedContainer {
   imageDigest?: string;
 }
 
+/** A container definition's logConfiguration; by default awslogs to /ecs/<family>, prefix `ecs`. */
+export interface SeedLogConfiguration {
+  logDriver: string;
+  options?: Record<string, string>;
+}
+
 export interface SeedTask {
   family: string;
+  logConfiguration?: SeedLogConfiguration;
   revision?: number;
   lastStatus?: string;
   desiredStatus?: string;
@@ -40,6 +47,7 @@ export interface SeedService {
   rollout?: 'COMPLETED' | 'IN_PROGRESS' | 'FAILED' | 'ROLLED_BACK';
   events?: string[];
   containers?: SeedContainer[];
+  logConfiguration?: SeedLogConfiguration;
 }
 
 export interface SeedCluster {
@@ -75,9 +83,11 @@ function page<T>(items: T[], input: Json, defaultSize: number, max: number): { i
 export class FakeEcs implements FakeService {
   readonly targetPrefix = 'AmazonEC2ContainerServiceV20141113';
   private clusters = new Map<string, ClusterState>();
+  private taskDefinitions = new Map<string, Json>();
 
   reset(): void {
     this.clusters.clear();
+    this.taskDefinitions.clear();
   }
 
   seed(clusters: SeedCluster[]): void {
@@ -106,7 +116,7 @@ export class FakeEcs implements FakeService {
     if (!service) throw new AwsFault('ServiceNotFoundException', 'Service not found.');
     const family = taskDefFamily(String(service.taskDefinition));
     const added = Array.from({ length: count }, () =>
-      this.makeTask(clusterName, { family: family.name, revision: family.revision, containers: service.__containers as SeedContainer[] }, `service:${serviceName}`, `ecs-svc/${service.__deploymentId}`),
+      this.makeTask(clusterName, { family: family.name, revision: family.revision, containers: service.__containers as SeedContainer[], logConfiguration: service.__logConfiguration as SeedLogConfiguration | undefined }, `service:${serviceName}`, `ecs-svc/${service.__deploymentId}`),
     );
     state.tasks.push(...added);
     return added.map((t) => String(t.taskArn));
@@ -119,6 +129,11 @@ export class FakeEcs implements FakeService {
   };
 
   readonly operations = {
+    DescribeTaskDefinition: (input: Json) => {
+      const def = this.taskDefinitions.get(nameOf(String(input.taskDefinition)));
+      if (!def) throw new AwsFault('ClientException', 'Unable to describe task definition.');
+      return { taskDefinition: def };
+    },
     ListClusters: (input: Json) => {
       const p = page([...this.clusters.values()].map((c) => String(c.cluster.clusterArn)), input, 100, 100);
       return { clusterArns: p.items, nextToken: p.nextToken };
@@ -236,15 +251,16 @@ export class FakeEcs implements FakeService {
       __deploymentId: hexId().slice(0, 8),
       __rollout: s.rollout ?? 'COMPLETED',
       __containers: s.containers,
+      __logConfiguration: s.logConfiguration,
     };
     state.services.set(s.name, service);
     const running = s.running ?? s.desiredCount;
     for (let i = 0; i < running; i++) {
-      state.tasks.push(this.makeTask(clusterName, { family, revision, containers: s.containers, startedMinutesAgo: 30 + i % 50 }, `service:${s.name}`, `ecs-svc/${service.__deploymentId}`));
+      state.tasks.push(this.makeTask(clusterName, { family, revision, containers: s.containers, logConfiguration: s.logConfiguration, startedMinutesAgo: 30 + i % 50 }, `service:${s.name}`, `ecs-svc/${service.__deploymentId}`));
     }
     for (let i = 0; i < (s.stopped ?? 0); i++) {
       state.tasks.push(this.makeTask(clusterName, {
-        family, revision, containers: s.containers, lastStatus: 'STOPPED', desiredStatus: 'STOPPED', startedMinutesAgo: 90,
+        family, revision, containers: s.containers, logConfiguration: s.logConfiguration, lastStatus: 'STOPPED', desiredStatus: 'STOPPED', startedMinutesAgo: 90,
         stoppedMinutesAgo: 10 + i, stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited',
       }, `service:${s.name}`, `ecs-svc/${service.__deploymentId}`));
     }
@@ -256,6 +272,7 @@ export class FakeEcs implements FakeService {
     const lastStatus = t.lastStatus ?? 'RUNNING';
     const stopped = lastStatus === 'STOPPED';
     const containers = t.containers ?? [{ name: t.family.replace(/^airflow-/, '') || 'main', image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/airflow:build-42` }];
+    this.registerTaskDefinition(t, containers);
     return {
       taskArn,
       clusterArn: arn(`cluster/${clusterName}`),
@@ -286,6 +303,33 @@ export class FakeEcs implements FakeService {
         healthStatus: c.healthStatus ?? (stopped ? 'UNKNOWN' : 'HEALTHY'),
       })),
     };
+  }
+
+  /** The task definition a seeded task runs, registered on first use. */
+  private registerTaskDefinition(t: SeedTask, containers: SeedContainer[]): void {
+    const revision = t.revision ?? 3;
+    const key = `${t.family}:${revision}`;
+    if (this.taskDefinitions.has(key)) return;
+    const logConfiguration = t.logConfiguration ?? {
+      logDriver: 'awslogs',
+      options: { 'awslogs-group': `/ecs/${t.family}`, 'awslogs-region': REGION, 'awslogs-stream-prefix': 'ecs' },
+    };
+    this.taskDefinitions.set(key, {
+      taskDefinitionArn: arn(`task-definition/${key}`),
+      family: t.family,
+      revision,
+      status: 'ACTIVE',
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: '1024',
+      memory: '2048',
+      containerDefinitions: containers.map((c) => ({
+        name: c.name,
+        image: c.image ?? `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/airflow:build-42`,
+        essential: true,
+        logConfiguration,
+      })),
+    });
   }
 
   private serviceOut(state: ClusterState, s: Json): Json {

@@ -2,20 +2,26 @@ import { FakeAws } from './server';
 import { FakeEcs } from './ecs';
 import { FakeEcr } from './ecr';
 import { FakeCodeBuild } from './codebuild';
+import { FakeLogs } from './logs';
 
 export { FakeAws, AwsFault, control } from './server';
 export type { SeedCluster, SeedService, SeedTask } from './ecs';
 export type { SeedRepository, SeedImage } from './ecr';
 
 /** A started fake with every service we speak registered. */
-export async function startFakeAws(): Promise<{ aws: FakeAws; ecs: FakeEcs; ecr: FakeEcr; codebuild: FakeCodeBuild }> {
+export async function startFakeAws(): Promise<{ aws: FakeAws; ecs: FakeEcs; ecr: FakeEcr; codebuild: FakeCodeBuild; logs: FakeLogs }> {
   const aws = new FakeAws();
   const ecs = new FakeEcs();
   const ecr = new FakeEcr();
-  const codebuild = new FakeCodeBuild();
+  const logs = new FakeLogs();
+  // CodeBuild writes its build output where CodeBuild does: /aws/codebuild/<project>, one stream per build.
+  const codebuild = new FakeCodeBuild((group, stream, lines) => {
+    logs.addEvents(group, stream, lines.map((message) => ({ timestamp: Date.now(), message })));
+  });
   aws.register('ecs', ecs);
   aws.register('ecr', ecr);
   aws.register('codebuild', codebuild);
+  aws.register('logs', logs);
   ecr.baseUrl = await aws.start();
-  return { aws, ecs, ecr, codebuild };
+  return { aws, ecs, ecr, codebuild, logs };
 }

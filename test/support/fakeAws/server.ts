@@ -11,6 +11,11 @@ export class AwsFault extends Error {
 
 export type OperationHandler = (input: Record<string, unknown>) => unknown | Promise<unknown>;
 
+/** A handler result written by the handler itself (Live Tail's event stream). */
+export class StreamReply {
+  constructor(readonly write: (res: http.ServerResponse) => void) {}
+}
+
 /** A service the fake speaks, keyed by its X-Amz-Target prefix. */
 export interface FakeService {
   targetPrefix: string;
@@ -112,7 +117,9 @@ export class FakeAws {
     if (!handler) return this.sendFault(res, new AwsFault('UnknownOperationException', `The fake does not implement ${target}.`));
     try {
       const input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
-      this.send(res, 200, (await handler(input)) ?? {});
+      const out = await handler(input);
+      if (out instanceof StreamReply) return out.write(res);
+      this.send(res, 200, out ?? {});
     } catch (err) {
       if (err instanceof AwsFault) return this.sendFault(res, err);
       throw err;

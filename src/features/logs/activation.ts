@@ -1,0 +1,34 @@
+import type * as vscode from 'vscode';
+import type { Logger } from '../../core/log';
+import type { AwsSession } from '../../platform/aws';
+import type { CommandRegistry } from '../../platform/commands';
+import { COMMANDS } from './commandIds';
+import { TailSessions } from './tailSessions';
+import type { LogsDeps } from './commands/deps';
+import { tailLogs } from './commands/tailLogs';
+import { stopTail } from './commands/stopTail';
+import { stopAllTails } from './commands/stopAllTails';
+import { filterTail } from './commands/filterTail';
+import { clearTail } from './commands/clearTail';
+
+export interface LogsServices {
+  session: AwsSession;
+  registry: CommandRegistry;
+  logger: Logger;
+}
+
+/** Log tails into output channels. Nothing runs until a tail is started. */
+export function activateLogs(context: vscode.ExtensionContext, services: LogsServices): TailSessions {
+  const tails = new TailSessions(services.session, services.logger);
+  context.subscriptions.push(tails);
+  const deps: LogsDeps = { ...services, tails };
+  const handlers = {
+    [COMMANDS.tail]: tailLogs,
+    [COMMANDS.stop]: stopTail,
+    [COMMANDS.stopAll]: stopAllTails,
+    [COMMANDS.filter]: filterTail,
+    [COMMANDS.clear]: clearTail,
+  };
+  for (const [id, make] of Object.entries(handlers)) services.registry.register(id, make(deps));
+  return tails;
+}

@@ -1,0 +1,195 @@
+import * as vscode from 'vscode';
+import type { EcsLogScope, StreamSet } from '../../core/logs/ecsStreams';
+import { EcsStreamResolver } from '../../core/logs/ecsStreams';
+import { CloudWatchLogSource } from '../../core/logs/cloudWatchSource';
+import { formatLine, formatNotice } from '../../core/logs/format';
+import { LogTail } from '../../core/logs/logTail';
+import { RateLimiter } from '../../core/logs/rateLimiter';
+import type { Logger } from '../../core/log';
+import type { AwsSession } from '../../platform/aws';
+import { readSettings } from '../../platform/settings';
+import { COMMANDS, LANGUAGE_ID, ACTIVE_KEY } from './commandIds';
+
+/** CloudWatch's FilterLogEvents quota is 5 TPS per account and region: all tails share it. */
+const FILTER_TPS = 5;
+/** Lines kept per tail for `lines` (tests, the quick pick's counts); the channel keeps them all. */
+const KEPT_LINES = 20_000;
+
+/** One running tail: its channel, its LogTail, and what it delivered. */
+export class TailSession {
+  readonly lines: string[] = [];
+  private tail: LogTail | undefined;
+  private recent: number[] = [];
+  filterPattern = '';
+
+  constructor(
+    readonly key: string,
+    readonly title: string,
+    readonly channel: vscode.OutputChannel,
+    private readonly resolver: EcsStreamResolver,
+    private readonly start: (session: TailSession) => LogTail,
+    /** Called when the tail stopped on a failure no retry fixes; the channel holds the reason. */
+    private readonly failed: (session: TailSession) => void,
+  ) {}
+
+  get scope(): EcsLogScope {
+    return this.resolver.scope;
+  }
+
+  get mode(): string {
+    return this.tail?.mode ?? 'stopped';
+  }
+
+  get dedupSize(): number {
+    return this.tail?.dedup.size ?? 0;
+  }
+
+  get running(): boolean {
+    return Boolean(this.tail && !this.tail.stopped);
+  }
+
+  /** Events per second over the last 5 seconds. */
+  rate(now = Date.now()): number {
+    this.recent = this.recent.filter((t) => t > now - 5000);
+    return this.recent.length / 5;
+  }
+
+  run(): void {
+    const tail = this.start(this);
+    this.tail = tail;
+    void tail.done.then(() => {
+      if (tail.mode === 'failed' && this.tail === tail) this.failed(this);
+    });
+  }
+
+  append(text: string[], counted: boolean): void {
+    if (text.length === 0) return;
+    this.channel.append(`${text.join('\n')}\n`);
+    for (const t of text) this.lines.push(t);
+    if (this.lines.length > KEPT_LINES) this.lines.splice(0, this.lines.length - KEPT_LINES);
+    if (counted) {
+      const now = Date.now();
+      for (let i = 0; i < text.length; i++) this.recent.push(now);
+    }
+  }
+
+  lastNotice = '';
+
+  notice(text: string): void {
+    this.lastNotice = text;
+    this.append([formatNotice(text, new Date())], false);
+  }
+
+  async stop(): Promise<void> {
+    const tail = this.tail;
+    if (!tail) return;
+    tail.stop();
+    await tail.done;
+  }
+}
+
+/** Every tail of the window, their channels and the status bar item that counts them. */
+export class TailSessions implements vscode.Disposable {
+  private readonly sessions = new Map<string, TailSession>();
+  private readonly limiter = new RateLimiter(FILTER_TPS);
+  private readonly status: vscode.StatusBarItem;
+  private ticker: NodeJS.Timeout | undefined;
+
+  constructor(private readonly session: AwsSession, private readonly logger: Logger) {
+    this.status = vscode.window.createStatusBarItem('airflowEcs.logs.status', vscode.StatusBarAlignment.Left, 50);
+    this.status.name = 'Airflow on ECS: Log Tails';
+    this.status.command = COMMANDS.stop;
+  }
+
+  list(): TailSession[] {
+    return [...this.sessions.values()];
+  }
+
+  find(key: string): TailSession | undefined {
+    return this.sessions.get(key);
+  }
+
+  /** Starts a tail on streams already resolved (so a scope that cannot be tailed fails before a channel opens). */
+  async start(key: string, title: string, resolver: EcsStreamResolver, sets: StreamSet[], firstNotes: string[]): Promise<TailSession> {
+    const logs = await this.session.logs();
+    const channel = vscode.window.createOutputChannel(`Logs: ${title}`, LANGUAGE_ID);
+    const tailSession = new TailSession(key, title, channel, resolver, (s) => {
+      const settings = readSettings().logs;
+      const source = new CloudWatchLogSource(logs, resolver, this.limiter, s.filterPattern, sets);
+      s.notice(`Tailing ${title} from ${settings.startMinutes} minutes ago${s.filterPattern ? ` with filter pattern ${s.filterPattern}` : ''}.`);
+      return new LogTail(source, {
+        deliver: (events) => s.append(events.map(formatLine), true),
+        notice: (text) => {
+          this.logger.info(`Logs: ${title}: ${text}`);
+          s.notice(text);
+        },
+      }, { since: Date.now() - settings.startMinutes * 60_000, live: settings.liveTail });
+    }, (s) => void this.reportFailure(s));
+    this.sessions.set(key, tailSession);
+    for (const n of firstNotes) tailSession.notice(n);
+    tailSession.run();
+    channel.show(true);
+    this.changed();
+    return tailSession;
+  }
+
+  /** Restarts a tail with another CloudWatch filter pattern (empty: none), in the same channel. */
+  async restart(s: TailSession, filterPattern: string): Promise<void> {
+    await s.stop();
+    s.filterPattern = filterPattern;
+    s.run();
+    this.changed();
+  }
+
+  /** A tail that stopped on its own says why in a message too, with the way to its channel. */
+  private async reportFailure(s: TailSession): Promise<void> {
+    const reason = s.lastNotice.replace(/^Stopped: /, '');
+    const answer = await vscode.window.showErrorMessage(`The log tail of ${s.title} stopped: ${reason}`, 'Show Log Tail', 'Change Filter');
+    if (answer === 'Show Log Tail') s.channel.show();
+    if (answer === 'Change Filter') await vscode.commands.executeCommand(COMMANDS.filter, s.key);
+  }
+
+  async stop(s: TailSession): Promise<void> {
+    this.sessions.delete(s.key);
+    await s.stop();
+    s.notice('Tail stopped.');
+    this.changed();
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.list().map((s) => this.stop(s)));
+  }
+
+  private changed(): void {
+    const active = this.sessions.size > 0;
+    void vscode.commands.executeCommand('setContext', ACTIVE_KEY, active);
+    if (active && !this.ticker) this.ticker = setInterval(() => this.render(), 1000);
+    if (!active && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
+    this.render();
+  }
+
+  private render(): void {
+    const all = this.list();
+    if (all.length === 0) {
+      this.status.hide();
+      return;
+    }
+    const rate = all.reduce((n, s) => n + s.rate(), 0);
+    this.status.text = `$(output) ${all.length} ${all.length === 1 ? 'tail' : 'tails'} · ${rate.toFixed(rate < 10 ? 1 : 0)}/s`;
+    this.status.tooltip = `${all.map((s) => `${s.title}: ${s.mode}`).join('\n')}\nClick to stop a tail.`;
+    this.status.show();
+  }
+
+  dispose(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    for (const s of this.sessions.values()) {
+      void s.stop();
+      s.channel.dispose();
+    }
+    this.sessions.clear();
+    this.status.dispose();
+  }
+}
