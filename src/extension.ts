@@ -36,13 +36,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const clusterTree = activateExplorer(context, { session, registry, logger, channel, imageBuild: images.imageBuild });
   activateScaffold(context, registry);
   const quality = activateQuality(context, { registry, logger });
-  const pipeline = activatePipeline(context, { session, registry, logger });
+  const logTails = activateLogs(context, { session, registry, logger });
+  const pipeline = activatePipeline(context, { session, registry, logger, logTails });
   context.subscriptions.push(pipeline.onDidFinish((build) => {
     if (build.projectName === readSettings().pipeline.dagProject) void quality.refreshInBackground();
   }));
 
   const localStack = activateLocalStack(context, { registry, logger });
-  const logTails = activateLogs(context, { session, registry, logger });
 
   const activationMs = performance.now() - started;
   logger.info(`Airflow on ECS ${context.extension.packageJSON.version} activated in ${activationMs.toFixed(1)} ms`);

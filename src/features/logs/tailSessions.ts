@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
-import type { EcsLogScope, StreamSet } from '../../core/logs/ecsStreams';
-import { EcsStreamResolver } from '../../core/logs/ecsStreams';
-import { CloudWatchLogSource } from '../../core/logs/cloudWatchSource';
-import { formatLine, formatNotice } from '../../core/logs/format';
+import type { StreamSet } from '../../core/logs/ecsStreams';
+import { CloudWatchLogSource, type StreamResolver } from '../../core/logs/cloudWatchSource';
+import { formatLine, formatMessage, formatNotice } from '../../core/logs/format';
 import { LogTail } from '../../core/logs/logTail';
 import { RateLimiter } from '../../core/logs/rateLimiter';
 import type { Logger } from '../../core/log';
@@ -26,15 +25,10 @@ export class TailSession {
     readonly key: string,
     readonly title: string,
     readonly channel: vscode.OutputChannel,
-    private readonly resolver: EcsStreamResolver,
     private readonly start: (session: TailSession) => LogTail,
     /** Called when the tail stopped on a failure no retry fixes; the channel holds the reason. */
     private readonly failed: (session: TailSession) => void,
   ) {}
-
-  get scope(): EcsLogScope {
-    return this.resolver.scope;
-  }
 
   get mode(): string {
     return this.tail?.mode ?? 'stopped';
@@ -109,21 +103,27 @@ export class TailSessions implements vscode.Disposable {
     return this.sessions.get(key);
   }
 
-  /** Starts a tail on streams already resolved (so a scope that cannot be tailed fails before a channel opens). */
-  async start(key: string, title: string, resolver: EcsStreamResolver, sets: StreamSet[], firstNotes: string[]): Promise<TailSession> {
+  /**
+   * Starts a tail on streams already resolved (so a scope that cannot be tailed fails before a
+   * channel opens). `from` sets where it starts (else the start-minutes setting), the channel
+   * name (else `Logs: <title>`) and drops the stream prefix of each line (one stream).
+   */
+  async start(key: string, title: string, resolver: StreamResolver, sets: StreamSet[], firstNotes: string[], from?: { since: number; channelName: string }): Promise<TailSession> {
+    const format = from ? formatMessage : formatLine;
     const logs = await this.session.logs();
-    const channel = vscode.window.createOutputChannel(`Logs: ${title}`, LANGUAGE_ID);
-    const tailSession = new TailSession(key, title, channel, resolver, (s) => {
+    const channel = vscode.window.createOutputChannel(from?.channelName ?? `Logs: ${title}`, LANGUAGE_ID);
+    const tailSession = new TailSession(key, title, channel, (s) => {
       const settings = readSettings().logs;
+      const since = from?.since ?? Date.now() - settings.startMinutes * 60_000;
       const source = new CloudWatchLogSource(logs, resolver, this.limiter, s.filterPattern, sets);
-      s.notice(`Tailing ${title} from ${settings.startMinutes} minutes ago${s.filterPattern ? ` with filter pattern ${s.filterPattern}` : ''}.`);
+      s.notice(`Tailing ${title} from ${from ? new Date(since).toISOString() : `${settings.startMinutes} minutes ago`}${s.filterPattern ? ` with filter pattern ${s.filterPattern}` : ''}.`);
       return new LogTail(source, {
-        deliver: (events) => s.append(events.map(formatLine), true),
+        deliver: (events) => s.append(events.map(format), true),
         notice: (text) => {
           this.logger.info(`Logs: ${title}: ${text}`);
           s.notice(text);
         },
-      }, { since: Date.now() - settings.startMinutes * 60_000, live: settings.liveTail });
+      }, { since, live: settings.liveTail });
     }, (s) => void this.reportFailure(s));
     this.sessions.set(key, tailSession);
     for (const n of firstNotes) tailSession.notice(n);
@@ -131,6 +131,12 @@ export class TailSessions implements vscode.Disposable {
     channel.show(true);
     this.changed();
     return tailSession;
+  }
+
+  /** Tails fixed streams (a CodeBuild build's), from `since`, in a channel named `channelName`. */
+  startStreams(key: string, title: string, sets: StreamSet[], since: number, channelName: string): Promise<TailSession> {
+    const resolver: StreamResolver = { resolve: async () => ({ sets, changes: [] }) };
+    return this.start(key, title, resolver, sets, [], { since, channelName });
   }
 
   /** Restarts a tail with another CloudWatch filter pattern (empty: none), in the same channel. */

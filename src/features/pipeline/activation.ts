@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import type { AwsSession } from '../../platform/aws';
 import type { CommandRegistry } from '../../platform/commands';
+import type { TailSessions } from '../logs/tailSessions';
 import { SECTION } from '../../platform/settings';
 import { PIPELINE_COMMANDS, PIPELINE_VIEW } from './commandIds';
 import { PipelineRuns } from './pipelineRuns';
@@ -20,12 +21,13 @@ export interface PipelineServices {
   session: AwsSession;
   registry: CommandRegistry;
   logger: Logger;
+  logTails: TailSessions;
 }
 
 /** The Pipelines view, the HEAD status bar item and the pipeline commands. */
-export function activatePipeline(context: vscode.ExtensionContext, { session, registry, logger }: PipelineServices): PipelineRuns {
+export function activatePipeline(context: vscode.ExtensionContext, { session, registry, logger, logTails }: PipelineServices): PipelineRuns {
   const tree = new PipelineTreeProvider(session, logger, () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
-  const runs = new PipelineRuns(context, session, tree, logger);
+  const runs = new PipelineRuns(context, session, tree, logger, logTails);
   const view = vscode.window.createTreeView(PIPELINE_VIEW, { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(tree, runs, view, tree.onDidLoad(() => void runs.updateStatusBar()));
 

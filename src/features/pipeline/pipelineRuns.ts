@@ -10,8 +10,11 @@ import { reportError } from '../../platform/errors';
 import { readSettings } from '../../platform/settings';
 import { PIPELINE_COMMANDS, PIPELINE_NAMES, PIPELINE_VIEW, type PipelineKind } from './commandIds';
 import type { PipelineTreeProvider } from './pipelineTree';
+import type { TailSession, TailSessions } from '../logs/tailSessions';
 
 const WATCHED_KEY = 'airflowEcs.pipeline.watched';
+/** After a build ends, its log is read this long more: CloudWatch delivers the last lines late. */
+const LOG_DRAIN_MS = 8000;
 const OVERRIDES_KEY = 'airflowEcs.pipeline.overrides';
 
 function cancelled(): never {
@@ -27,6 +30,8 @@ export class PipelineRuns implements vscode.Disposable {
   readonly watcher: BuildWatcher;
   readonly statusBar = vscode.window.createStatusBarItem('airflowEcs.pipeline.head', vscode.StatusBarAlignment.Left, 50);
   private readonly followers = new Map<string, (build: Build) => void>();
+  /** The log tail of each build followed in this window, by build id. */
+  readonly buildLogs = new Map<string, TailSession>();
   private readonly finished = new vscode.EventEmitter<Build>();
   /** Fires once per build that ends while watched; the quality feature refreshes on it. */
   readonly onDidFinish = this.finished.event;
@@ -36,6 +41,7 @@ export class PipelineRuns implements vscode.Disposable {
     private readonly session: AwsSession,
     readonly tree: PipelineTreeProvider,
     private readonly logger: Logger,
+    private readonly logTails: TailSessions,
   ) {
     this.statusBar.name = 'Airflow on ECS: DAG pipeline for HEAD';
     this.statusBar.command = `${PIPELINE_VIEW}.focus`;
@@ -147,10 +153,35 @@ export class PipelineRuns implements vscode.Disposable {
     this.tree.update(build);
     this.followers.get(build.id ?? '')?.(build);
     void this.updateStatusBar();
+    void this.followLog(build);
+  }
+
+  /** The build's log, from its start, in "DAG pipeline #N" (once CodeBuild names the stream). */
+  private async followLog(build: Build): Promise<void> {
+    const id = build.id ?? '';
+    const { groupName, streamName } = build.logs ?? {};
+    // Called for watched builds only, including the last change of one that ended since a reload.
+    if (this.buildLogs.has(id) || !groupName || !streamName) return;
+    const kind: PipelineKind = build.projectName === readSettings().pipeline.imageProject ? 'image' : 'dag';
+    const title = `${PIPELINE_NAMES[kind]} #${build.buildNumber}`;
+    try {
+      const tail = await this.logTails.startStreams(`build:${id}`, title, [{ group: groupName, prefixes: [], names: [streamName] }], build.startTime?.getTime() ?? Date.now(), title);
+      this.buildLogs.set(id, tail);
+    } catch (err) {
+      this.logger.warn(`Pipeline: could not follow the log of ${id}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  showLog(build: Build): void {
+    const tail = this.buildLogs.get(build.id ?? '');
+    if (tail) tail.channel.show(true);
+    else void vscode.window.showInformationMessage(`The log of ${build.projectName} #${build.buildNumber} was not followed in this window; open it in the console.`);
   }
 
   private async done(build: Build): Promise<void> {
     this.finished.fire(build);
+    const tail = this.buildLogs.get(build.id ?? '');
+    if (tail) setTimeout(() => void this.logTails.stop(tail), LOG_DRAIN_MS);
     const kind: PipelineKind = build.projectName === readSettings().pipeline.imageProject ? 'image' : 'dag';
     const name = `${PIPELINE_NAMES[kind]} #${build.buildNumber}`;
     const sha = shortSha(build.resolvedSourceVersion);
@@ -164,7 +195,8 @@ export class PipelineRuns implements vscode.Disposable {
         : `${name} failed${sha ? ` for ${sha}` : ''}: ${failureReason(build) ?? build.buildStatus}.`;
     // A failed DAG build is usually the quality gate: its findings refresh into the Problems panel.
     const findings = { title: 'Show Findings', run: () => vscode.commands.executeCommand('workbench.actions.view.problems') };
-    const actions = result === 'failed' && kind === 'dag' ? [findings, openConsole] : [openConsole];
+    const showLog = { title: 'Show Log', run: () => this.showLog(build) };
+    const actions = result === 'failed' && kind === 'dag' ? [showLog, findings, openConsole] : [showLog, openConsole];
     const show = result === 'failed' ? vscode.window.showErrorMessage : vscode.window.showInformationMessage;
     const picked = await show(message, ...actions.map((a) => a.title));
     await actions.find((a) => a.title === picked)?.run();

@@ -63,7 +63,15 @@ describe('DAG pipeline in a real extension host', () => {
       assert.equal(build.sourceVersion, head, 'builds the HEAD commit');
       const done = await waitFor(() => d.messages.find((m) => /DAG pipeline #\d+ passed/.test(m.text)), 'the passed notification');
       assert.equal(done.text, `DAG pipeline #1 passed for ${head.slice(0, 7)}.`);
-      assert.deepEqual(done.buttons, ['Open in Console']);
+      assert.deepEqual(done.buttons, ['Show Log', 'Open in Console']);
+      // The build's CloudWatch log, tailed live into its own channel: every phase, no line twice.
+      const log = api.pipeline.buildLogs.get(build.id);
+      assert.ok(log, 'the build log is followed');
+      assert.equal(log.channel.name, 'DAG pipeline #1');
+      const lines = await waitFor(() => (log.lines.some((l) => /Phase complete: FINALIZING State: SUCCEEDED/.test(l)) ? log.lines : undefined), 'the last phase in the log');
+      const logLines = lines.filter((l) => !l.startsWith('---'));
+      assert.equal(new Set(logLines).size, logLines.length, 'no line twice');
+      assert.ok(logLines.some((l) => /Entering phase BUILD/.test(l)));
     } finally {
       d.restore();
     }
@@ -83,7 +91,7 @@ describe('DAG pipeline in a real extension host', () => {
       await vscode.commands.executeCommand('airflowEcs.pipeline.runDagPipeline');
       const failed = await waitFor(() => d.messages.find((m) => m.kind === 'showErrorMessage'), 'the failure notification');
       assert.equal(failed.text, `DAG pipeline #1 failed for ${head.slice(0, 7)}: BUILD failed: ${GATE_MESSAGE}.`);
-      assert.deepEqual(failed.buttons, ['Show Findings', 'Open in Console']);
+      assert.deepEqual(failed.buttons, ['Show Log', 'Show Findings', 'Open in Console']);
     } finally {
       d.restore();
     }
