@@ -1,7 +1,10 @@
 import type { ComposeService } from './composeFile';
 import type { ContainerState } from './stackState';
 
-export type StackTone = 'ok' | 'progress' | 'warning' | 'error' | 'inactive';
+import type { Tone } from '../ecs/present';
+
+/** The same states every tree of the extension colours. */
+export type StackTone = Tone;
 
 export interface StackView {
   label: string;

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { Cluster, Container, EcsApi, Service, Task } from '../../core/aws/ecs';
-import { clusterView, containerView, recentlyStopped, serviceView, taskView, type ContainerBuild, type NodeView, type Tone } from '../../core/ecs/present';
+import { clusterView, containerView, recentlyStopped, serviceView, taskView, type ContainerBuild, } from '../../core/ecs/present';
 import { loadServices, loadStandaloneTasks, TaskPager } from '../../core/ecs/taskPager';
+import { viewItem } from '../../platform/treeItems';
 import { COMMANDS } from './commandIds';
 
 /** What every node can reach: the ECS API and the clock. */
@@ -10,30 +11,6 @@ export interface NodeContext {
   now(): number;
   /** Tag, build number and commit of a container's image, from labels already cached (never a network call). */
   imageBuild?(container: Container): ContainerBuild;
-}
-
-const TONE_ICON: Record<Tone, [string, string | undefined]> = {
-  ok: ['pass-filled', 'testing.iconPassed'],
-  progress: ['sync', 'charts.yellow'],
-  warning: ['warning', 'list.warningForeground'],
-  error: ['error', 'list.errorForeground'],
-  inactive: ['circle-slash', 'disabledForeground'],
-};
-
-function icon(base: string, tone: Tone): vscode.ThemeIcon {
-  const [id, color] = tone === 'ok' ? [base, TONE_ICON.ok[1]] : TONE_ICON[tone];
-  return new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
-}
-
-/** A tree item drawn from a NodeView (label, description, markdown tooltip, tone icon). */
-export function item(id: string, view: NodeView, collapsible: vscode.TreeItemCollapsibleState, contextValue: string, iconBase: string): vscode.TreeItem {
-  const ti = new vscode.TreeItem(view.label, collapsible);
-  ti.id = id;
-  ti.description = view.description;
-  ti.tooltip = new vscode.MarkdownString(view.tooltip);
-  ti.contextValue = contextValue;
-  ti.iconPath = icon(iconBase, view.tone);
-  return ti;
 }
 
 export abstract class ExplorerNode {
@@ -65,7 +42,7 @@ export class ClusterNode extends ExplorerNode implements ResourceNode {
   get name() { return this.resource.clusterName ?? ''; }
 
   treeItem() {
-    return item(this.id, clusterView(this.resource), vscode.TreeItemCollapsibleState.Collapsed, 'airflowEcs.cluster', 'server-environment');
+    return viewItem(this.id, clusterView(this.resource), vscode.TreeItemCollapsibleState.Collapsed, 'airflowEcs.cluster', 'server-environment');
   }
 
   async children(): Promise<ExplorerNode[]> {
@@ -116,7 +93,7 @@ export class ServiceNode extends PagedTasksNode implements ResourceNode {
   get name() { return this.resource.serviceName ?? ''; }
 
   treeItem() {
-    return item(this.id, serviceView(this.resource, this.ctx.now()), vscode.TreeItemCollapsibleState.Collapsed, 'airflowEcs.service', 'layers');
+    return viewItem(this.id, serviceView(this.resource, this.ctx.now()), vscode.TreeItemCollapsibleState.Collapsed, 'airflowEcs.service', 'layers');
   }
 
   protected createPager(ecs: EcsApi) {
@@ -189,7 +166,7 @@ export class TaskNode extends ExplorerNode implements ResourceNode {
 
   treeItem() {
     const status = (this.resource.lastStatus ?? 'unknown').toLowerCase();
-    return item(this.id, taskView(this.resource, this.ctx.now()), vscode.TreeItemCollapsibleState.Collapsed, `airflowEcs.task.${status}`, 'vm');
+    return viewItem(this.id, taskView(this.resource, this.ctx.now()), vscode.TreeItemCollapsibleState.Collapsed, `airflowEcs.task.${status}`, 'vm');
   }
 
   children(): Promise<ExplorerNode[]> {
@@ -206,7 +183,7 @@ export class ContainerNode extends ExplorerNode implements ResourceNode {
   get arn() { return this.resource.containerArn ?? ''; }
 
   treeItem() {
-    return item(this.id, containerView(this.resource, this.ctx.imageBuild?.(this.resource)), vscode.TreeItemCollapsibleState.None, 'airflowEcs.container', 'package');
+    return viewItem(this.id, containerView(this.resource, this.ctx.imageBuild?.(this.resource)), vscode.TreeItemCollapsibleState.None, 'airflowEcs.container', 'package');
   }
 }
 

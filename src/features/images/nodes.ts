@@ -5,7 +5,8 @@ import { buildInfo, type LabelNames, type LabelOutcome } from '../../core/ecr/la
 import { byPushedDesc, findingView, normalizeFindings, shortSha, type Placement } from '../../core/ecr/present';
 import { imageView } from '../../core/ecr/present';
 import type { CommitInfo } from '../../core/git/git';
-import { ExplorerNode, item, LoadMoreNode, MessageNode } from '../explorer/nodes';
+import { ExplorerNode, LoadMoreNode, MessageNode } from '../explorer/nodes';
+import { viewItem } from '../../platform/treeItems';
 import { COMMANDS } from './commandIds';
 
 /** What every Images node can reach. */
@@ -147,7 +148,7 @@ export class ImageNode extends ExplorerNode {
     const places = this.ctx.places(this.digest);
     const view = imageView(this.image, { labels: this.ctx.labels(this.digest), commit: this.ctx.commit(sha), places }, this.ctx.names(), this.ctx.now());
     const state = `${this.image.imageTags?.length ? 'tagged' : 'untagged'}${places.length ? '.deployed' : ''}${sha ? '.commit' : ''}`;
-    return item(this.id, view, vscode.TreeItemCollapsibleState.Collapsed, `airflowEcs.image.${state}`, places.length ? 'rocket' : 'tag');
+    return viewItem(this.id, view, vscode.TreeItemCollapsibleState.Collapsed, `airflowEcs.image.${state}`, places.length ? 'rocket' : 'tag');
   }
 
   children(): Promise<ExplorerNode[]> {
@@ -225,7 +226,7 @@ export class FindingNode extends ExplorerNode {
     super();
   }
   treeItem() {
-    const ti = item(this.id, findingView(this.finding), vscode.TreeItemCollapsibleState.None, 'airflowEcs.finding', 'bug');
+    const ti = viewItem(this.id, findingView(this.finding), vscode.TreeItemCollapsibleState.None, 'airflowEcs.finding', 'bug');
     if (this.finding.uri) ti.command = { command: 'vscode.open', title: 'Open Advisory', arguments: [vscode.Uri.parse(this.finding.uri)] };
     return ti;
   }

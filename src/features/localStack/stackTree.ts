@@ -2,30 +2,12 @@ import * as vscode from 'vscode';
 import type { ComposeService } from '../../core/docker/composeFile';
 import { DockerUnavailable } from '../../core/docker/engine';
 import type { ContainerState } from '../../core/docker/stackState';
-import { containerView, projectView, serviceView, type StackTone, type StackView } from '../../core/docker/stackPresent';
+import { containerView, projectView, serviceView } from '../../core/docker/stackPresent';
 import type { Logger } from '../../core/log';
 import { describeFailure } from '../../platform/errors';
+import { viewItem } from '../../platform/treeItems';
 import { COMMANDS, STATE_KEY } from './commandIds';
 import { NoComposeFile, type LocalStack, type LoadedProject } from './stack';
-
-const TONE: Record<StackTone, [string, string | undefined]> = {
-  ok: ['pass-filled', 'testing.iconPassed'],
-  progress: ['sync', 'charts.yellow'],
-  warning: ['warning', 'list.warningForeground'],
-  error: ['error', 'list.errorForeground'],
-  inactive: ['circle-outline', 'disabledForeground'],
-};
-
-function item(id: string, view: StackView, collapsible: vscode.TreeItemCollapsibleState, contextValue: string): vscode.TreeItem {
-  const ti = new vscode.TreeItem(view.label, collapsible);
-  ti.id = id;
-  ti.description = view.description;
-  ti.tooltip = new vscode.MarkdownString(view.tooltip);
-  ti.contextValue = contextValue;
-  const [icon, color] = TONE[view.tone];
-  ti.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-  return ti;
-}
 
 export class StackProjectNode {
   constructor(readonly project: LoadedProject, readonly containers: ContainerState[]) {}
@@ -67,17 +49,17 @@ export class StackTreeProvider implements vscode.TreeDataProvider<StackNode>, vs
     const now = this.now();
     if (node instanceof StackProjectNode) {
       const view = projectView(node.project.name, node.services, node.containers, node.project.display);
-      return item(`project:${node.project.name}`, view, vscode.TreeItemCollapsibleState.Expanded, `airflowEcs.localStack.project.${view.state}`);
+      return viewItem(`project:${node.project.name}`, view, vscode.TreeItemCollapsibleState.Expanded, `airflowEcs.localStack.project.${view.state}`);
     }
     if (node instanceof StackServiceNode) {
       const view = serviceView(node.service, node.containers, now);
       const web = node.containers.some((c) => c.state === 'running' && c.ports.some((p) => p.type === 'tcp')) ? '.web' : '';
-      const ti = item(`service:${node.project.name}/${node.name}`, view, node.containers.length > 1 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None, `airflowEcs.localStack.service.${view.state}${web}`);
+      const ti = viewItem(`service:${node.project.name}/${node.name}`, view, node.containers.length > 1 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None, `airflowEcs.localStack.service.${view.state}${web}`);
       return ti;
     }
     if (node instanceof StackContainerNode) {
       const view = containerView(node.container, now);
-      return item(`container:${node.container.id}`, view, vscode.TreeItemCollapsibleState.None, `airflowEcs.localStack.container.${view.state}`);
+      return viewItem(`container:${node.container.id}`, view, vscode.TreeItemCollapsibleState.None, `airflowEcs.localStack.container.${view.state}`);
     }
     const ti = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
     ti.id = node.id;

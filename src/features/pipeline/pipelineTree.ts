@@ -1,34 +1,15 @@
 import * as vscode from 'vscode';
 import type { Build, BuildPhase } from '../../core/aws/codebuild';
 import { buildView, phaseView } from '../../core/pipeline/buildModel';
-import type { NodeView, Tone } from '../../core/ecs/present';
 import { commitInfo } from '../../core/git/git';
 import type { Logger } from '../../core/log';
 import type { AwsSession } from '../../platform/aws';
 import { describeFailure } from '../../platform/errors';
 import { readSettings } from '../../platform/settings';
+import { viewItem } from '../../platform/treeItems';
 import { PIPELINE_NAMES, type PipelineKind } from './commandIds';
 
 const RECENT_BUILDS = 10;
-
-const ICON: Record<Tone, [string, string]> = {
-  ok: ['pass-filled', 'testing.iconPassed'],
-  progress: ['sync~spin', 'charts.yellow'],
-  warning: ['warning', 'list.warningForeground'],
-  error: ['error', 'testing.iconFailed'],
-  inactive: ['circle-slash', 'disabledForeground'],
-};
-
-function item(id: string, view: NodeView, state: vscode.TreeItemCollapsibleState, contextValue: string): vscode.TreeItem {
-  const ti = new vscode.TreeItem(view.label, state);
-  ti.id = id;
-  ti.description = view.description;
-  ti.tooltip = new vscode.MarkdownString(view.tooltip);
-  ti.contextValue = contextValue;
-  const [icon, color] = ICON[view.tone];
-  ti.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
-  return ti;
-}
 
 export type PipelineNode =
   | { kind: 'project'; pipeline: PipelineKind; project: string }
@@ -78,10 +59,10 @@ export class PipelineTreeProvider implements vscode.TreeDataProvider<PipelineNod
       }
       case 'build': {
         const done = node.build.buildComplete ? 'done' : 'running';
-        return item(node.build.id ?? '', buildView(node.build, now, node.subject), vscode.TreeItemCollapsibleState.Collapsed, `airflowEcs.build.${done}`);
+        return viewItem(node.build.id ?? '', buildView(node.build, now, node.subject), vscode.TreeItemCollapsibleState.Collapsed, `airflowEcs.build.${done}`);
       }
       case 'phase':
-        return item(`${node.build.id}#${node.phase.phaseType}`, phaseView(node.phase, now), vscode.TreeItemCollapsibleState.None, 'airflowEcs.phase');
+        return viewItem(`${node.build.id}#${node.phase.phaseType}`, phaseView(node.phase, now), vscode.TreeItemCollapsibleState.None, 'airflowEcs.phase');
       case 'message': {
         const ti = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
         ti.id = node.id;
