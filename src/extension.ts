@@ -42,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     if (build.projectName === readSettings().pipeline.dagProject) void quality.refreshInBackground();
   }));
 
-  const localStack = activateLocalStack(context, { registry, logger });
+  const localStack = activateLocalStack(context, { registry, logger, logTails });
 
   const activationMs = performance.now() - started;
   logger.info(`Airflow on ECS ${context.extension.packageJSON.version} activated in ${activationMs.toFixed(1)} ms`);

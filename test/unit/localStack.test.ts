@@ -8,7 +8,8 @@ import { detectComposeEngine, parseComposeFailure } from '../../src/core/docker/
 import { dockerOptions, engineEnv, resolveEngine } from '../../src/core/docker/engine';
 import { parseDockerDuration, toContainerState, type ContainerState } from '../../src/core/docker/stackState';
 import { formatUptime, projectView, serviceView } from '../../src/core/docker/stackPresent';
-import { sinceArg, timestampNanos } from '../../src/core/docker/logFollower';
+import { DockerLogSource, logText, parseContainerLogs, sinceArg, timestampNanos } from '../../src/core/docker/dockerLogSource';
+import { DedupWindow } from '../../src/core/logs/dedup';
 import type Docker from 'dockerode';
 
 describe('Local Stack core', () => {
@@ -159,6 +160,62 @@ describe('Local Stack core', () => {
       assert.ok(a < b);
       assert.equal(sinceArg(b), '1714564800.100000000');
       assert.equal(timestampNanos('not a time'), undefined);
+    });
+  });
+
+  describe('DockerLogSource', () => {
+    const frame = (type: number, text: string) => {
+      const head = Buffer.alloc(8);
+      head[0] = type;
+      head.writeUInt32BE(Buffer.byteLength(text), 4);
+      return Buffer.concat([head, Buffer.from(text)]);
+    };
+    it('reads multiplexed frames (no TTY) and raw TTY output alike', () => {
+      const muxed = Buffer.concat([frame(1, '2024-05-01T12:00:00.1Z out\n'), frame(2, '2024-05-01T12:00:00.2Z err\n')]);
+      assert.equal(logText(muxed), '2024-05-01T12:00:00.1Z out\n2024-05-01T12:00:00.2Z err\n');
+      assert.equal(logText(Buffer.from('2024-05-01T12:00:00.1Z tty\r\n')), '2024-05-01T12:00:00.1Z tty\r\n');
+    });
+    it('gives re-read lines the same ids, so the dedup window drops them; distinct lines never collapse', () => {
+      const text = [
+        '2024-05-01T12:00:00.000000001Z same',
+        '2024-05-01T12:00:00.000000001Z same',
+        '2024-05-01T12:00:00.000000002Z same',
+        '2024-05-01T12:00:00.000000002Z other',
+        '2024-05-01T12:00:01Z last\r',
+        '',
+      ].join('\n');
+      const first = parseContainerLogs('c'.repeat(64), 'worker-2', text);
+      assert.deepEqual(first.map((e) => [e.stream, e.message]), [['worker-2', 'same'], ['worker-2', 'same'], ['worker-2', 'same'], ['worker-2', 'other'], ['worker-2', 'last']]);
+      assert.equal(new Set(first.map((e) => e.eventId)).size, 5);
+      assert.equal(first[4].timestamp, Date.parse('2024-05-01T12:00:01Z'));
+      const dedup = new DedupWindow(10_000);
+      assert.equal(dedup.admit(first).length, 5);
+      const again = parseContainerLogs('c'.repeat(64), 'worker-2', `${text}2024-05-01T12:00:02Z new\n`);
+      assert.deepEqual(dedup.admit(again).map((e) => e.message), ['new']);
+      // Same text and time in another container is another line.
+      assert.equal(dedup.admit(parseContainerLogs('d'.repeat(64), 'worker-1', text)).length, 5);
+      // Order within a millisecond follows the nanoseconds.
+      assert.deepEqual(new DedupWindow(10_000).admit([...first].reverse()).map((e) => e.message), ['same', 'same', 'same', 'other', 'last']);
+    });
+    it('lists the project containers by label and asks each for its lines since the tail position', async () => {
+      const asked: unknown[] = [];
+      const docker = {
+        listContainers: async (opts: unknown) => {
+          asked.push(opts);
+          return [{ Id: 'a'.repeat(64), Names: ['/p-worker-2'], Labels: { 'com.docker.compose.service': 'worker', 'com.docker.compose.container-number': '2' } }];
+        },
+        getContainer: () => ({
+          logs: async (opts: unknown) => {
+            asked.push(opts);
+            return frame(1, '2024-05-01T12:00:00.5Z worker line 7\n');
+          },
+        }),
+      } as unknown as Docker;
+      const events = await new DockerLogSource(docker, 'p', 'worker').fetch(Date.parse('2024-05-01T12:00:00.250Z'), new AbortController().signal);
+      assert.deepEqual(events.map((e) => `${e.stream} | ${e.message}`), ['worker-2 | worker line 7']);
+      const [list, logs] = asked as [{ all: boolean; filters: unknown }, Record<string, unknown>];
+      assert.deepEqual([list.all, list.filters], [true, { label: ['com.docker.compose.project=p', 'com.docker.compose.service=worker'] }]);
+      assert.deepEqual([logs.since, logs.follow, logs.timestamps, logs.stdout, logs.stderr], ['1714564800.250000000', false, true, true, true]);
     });
   });
 });

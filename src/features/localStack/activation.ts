@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import type { CommandRegistry } from '../../platform/commands';
+import type { TailSessions } from '../logs/tailSessions';
 import { SECTION } from '../../platform/settings';
 import { COMMANDS, VIEW_ID } from './commandIds';
 import { LocalStack } from './stack';
@@ -26,6 +27,7 @@ import { showOutput } from './commands/showOutput';
 export interface LocalStackServices {
   registry: CommandRegistry;
   logger: Logger;
+  logTails: TailSessions;
 }
 
 export interface LocalStackApi {
@@ -38,8 +40,8 @@ export function activateLocalStack(context: vscode.ExtensionContext, services: L
   const stack = new LocalStack(context.workspaceState, services.logger);
   const tree = new StackTreeProvider(stack, services.logger);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, canSelectMany: true });
-  const deps: LocalStackDeps = { stack, tree, logger: services.logger, followers: new Map() };
-  context.subscriptions.push(stack, tree, view, { dispose: () => deps.followers.forEach((f) => f.follower.dispose()) });
+  const deps: LocalStackDeps = { stack, tree, logger: services.logger, tails: services.logTails };
+  context.subscriptions.push(stack, tree, view);
 
   const handlers = {
     [COMMANDS.up]: up,

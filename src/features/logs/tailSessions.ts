@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { StreamSet } from '../../core/logs/ecsStreams';
 import { CloudWatchLogSource, type StreamResolver } from '../../core/logs/cloudWatchSource';
 import { formatLine, formatMessage, formatNotice } from '../../core/logs/format';
-import { LogTail } from '../../core/logs/logTail';
+import { LogTail, type LogSource, type TailOptions } from '../../core/logs/logTail';
+import type { LogEvent } from '../../core/logs/dedup';
 import { RateLimiter } from '../../core/logs/rateLimiter';
 import type { Logger } from '../../core/log';
 import type { AwsSession } from '../../platform/aws';
@@ -109,21 +110,45 @@ export class TailSessions implements vscode.Disposable {
    * name (else `Logs: <title>`) and drops the stream prefix of each line (one stream).
    */
   async start(key: string, title: string, resolver: StreamResolver, sets: StreamSet[], firstNotes: string[], from?: { since: number; channelName: string }): Promise<TailSession> {
-    const format = from ? formatMessage : formatLine;
     const logs = await this.session.logs();
-    const channel = vscode.window.createOutputChannel(from?.channelName ?? `Logs: ${title}`, LANGUAGE_ID);
-    const tailSession = new TailSession(key, title, channel, (s) => {
+    return this.open(key, title, from?.channelName ?? `Logs: ${title}`, from ? formatMessage : formatLine, firstNotes, (s) => {
       const settings = readSettings().logs;
       const since = from?.since ?? Date.now() - settings.startMinutes * 60_000;
-      const source = new CloudWatchLogSource(logs, resolver, this.limiter, s.filterPattern, sets);
-      s.notice(`Tailing ${title} from ${from ? new Date(since).toISOString() : `${settings.startMinutes} minutes ago`}${s.filterPattern ? ` with filter pattern ${s.filterPattern}` : ''}.`);
+      return {
+        source: new CloudWatchLogSource(logs, resolver, this.limiter, s.filterPattern, sets),
+        note: `Tailing ${title} from ${from ? new Date(since).toISOString() : `${settings.startMinutes} minutes ago`}${s.filterPattern ? ` with filter pattern ${s.filterPattern}` : ''}.`,
+        options: { since, live: settings.liveTail },
+      };
+    });
+  }
+
+  /** Tails fixed streams (a CodeBuild build's), from `since`, in a channel named `channelName`. */
+  startStreams(key: string, title: string, sets: StreamSet[], since: number, channelName: string): Promise<TailSession> {
+    const resolver: StreamResolver = { resolve: async () => ({ sets, changes: [] }) };
+    return this.start(key, title, resolver, sets, [], { since, channelName });
+  }
+
+  /** Tails any other LogSource (the local stack's containers) from the start-minutes setting, each line written by `format`. */
+  startSource(key: string, title: string, source: LogSource, format: (e: LogEvent) => string, channelName: string, options: Partial<TailOptions> = {}): TailSession {
+    return this.open(key, title, channelName, format, [], () => {
+      const minutes = readSettings().logs.startMinutes;
+      return { source, note: `Tailing ${title} from ${minutes} minutes ago.`, options: { since: Date.now() - minutes * 60_000, ...options } };
+    });
+  }
+
+  /** Opens the channel and runs a tail whose source `prepare` builds (again on every restart). */
+  private open(key: string, title: string, channelName: string, format: (e: LogEvent) => string, firstNotes: string[], prepare: (s: TailSession) => { source: LogSource; note: string; options: TailOptions }): TailSession {
+    const channel = vscode.window.createOutputChannel(channelName, LANGUAGE_ID);
+    const tailSession = new TailSession(key, title, channel, (s) => {
+      const { source, note, options } = prepare(s);
+      s.notice(note);
       return new LogTail(source, {
         deliver: (events) => s.append(events.map(format), true),
         notice: (text) => {
           this.logger.info(`Logs: ${title}: ${text}`);
           s.notice(text);
         },
-      }, { since, live: settings.liveTail });
+      }, options);
     }, (s) => void this.reportFailure(s));
     this.sessions.set(key, tailSession);
     for (const n of firstNotes) tailSession.notice(n);
@@ -131,12 +156,6 @@ export class TailSessions implements vscode.Disposable {
     channel.show(true);
     this.changed();
     return tailSession;
-  }
-
-  /** Tails fixed streams (a CodeBuild build's), from `since`, in a channel named `channelName`. */
-  startStreams(key: string, title: string, sets: StreamSet[], since: number, channelName: string): Promise<TailSession> {
-    const resolver: StreamResolver = { resolve: async () => ({ sets, changes: [] }) };
-    return this.start(key, title, resolver, sets, [], { since, channelName });
   }
 
   /** Restarts a tail with another CloudWatch filter pattern (empty: none), in the same channel. */

@@ -1,5 +1,5 @@
-import type { LogFollower } from '../../../core/docker/logFollower';
 import type { Logger } from '../../../core/log';
+import type { TailSessions } from '../../logs/tailSessions';
 import type { LocalStack } from '../stack';
 import type { StackTreeProvider } from '../stackTree';
 
@@ -8,6 +8,6 @@ export interface LocalStackDeps {
   stack: LocalStack;
   tree: StackTreeProvider;
   logger: Logger;
-  /** Log followers by output channel name, so a second "Logs" shows the same channel. */
-  followers: Map<string, { follower: LogFollower; show(): void }>;
+  /** The window's log tails: the Logs command runs its tails there, one per service or project. */
+  tails: TailSessions;
 }

@@ -1,12 +1,19 @@
 import * as vscode from 'vscode';
-import { LogFollower } from '../../../core/docker/logFollower';
+import { DockerLogSource } from '../../../core/docker/dockerLogSource';
+import { formatLine } from '../../../core/logs/format';
 import { StackContainerNode, StackProjectNode, StackServiceNode } from '../stackTree';
 import type { LocalStackDeps } from './deps';
 
 const ALL = '$(layers) All services';
+/** Lines are read back this far on every poll: Docker stamps a line when it receives it, so late ones are rare. */
+const WINDOW_MS = 10_000;
 
-/** Follows one service (or the whole project) into an output channel that survives container restarts. */
-export const logs = ({ stack, followers, logger }: LocalStackDeps) => async (node?: unknown) => {
+/**
+ * Follows one service (or the whole project) into an output channel through the shared LogTail:
+ * containers are found by their compose labels on every poll, so restarts and re-creations
+ * need nothing special, and the tail's dedup window keeps every line exactly once.
+ */
+export const logs = ({ stack, tails }: LocalStackDeps) => async (node?: unknown) => {
   const project = await stack.load(true);
   const names = project.model.ok ? project.model.services.map((s) => s.name) : [...new Set((stack.tracker?.containers ?? []).map((c) => c.service))];
   let service: string | undefined;
@@ -18,32 +25,18 @@ export const logs = ({ stack, followers, logger }: LocalStackDeps) => async (nod
     service = picked === ALL ? undefined : picked;
   }
   const name = `Local Stack Logs: ${project.name}${service ? `/${service}` : ''}`;
-  const existing = followers.get(name);
-  if (existing) return existing.show();
+  const key = `localStack:${project.name}/${service ?? ''}`;
+  const existing = tails.find(key);
+  if (existing) return existing.channel.show(true);
   const tracker = stack.tracker;
   if (!tracker) return;
-  const channel = vscode.window.createOutputChannel(name);
-  const follower = new LogFollower(stack.docker(), {
-    service,
-    tail: 200,
-    onLine: (line) => channel.appendLine(line),
-    onError: (message) => logger.warn(`Local Stack logs: ${message}`),
-  });
-  const off = tracker.onEvent((e) => follower.handleEvent(e));
-  followers.set(name, { follower, show: () => channel.show(true) });
-  const stop = () => {
-    off();
-    follower.dispose();
-    channel.dispose();
-    followers.delete(name);
-  };
-  // A new tracker (another compose file, a retry) means a new event feed: stop this one.
+  // `service-n | message`: formatLine keeps a stream name without slashes as it is.
+  const session = tails.startSource(key, name, new DockerLogSource(stack.docker(), project.name, service), formatLine, name, { windowMs: WINDOW_MS });
+  // Another compose file (another project) makes this tail meaningless: stop it.
   const watched = stack.onDidChange(() => {
     if (stack.tracker !== tracker) {
       watched.dispose();
-      stop();
+      if (tails.find(key) === session) void tails.stop(session);
     }
   });
-  channel.show(true);
-  await follower.start(tracker.containers);
 };
