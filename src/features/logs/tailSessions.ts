@@ -21,6 +21,8 @@ export class TailSession {
   private tail: LogTail | undefined;
   private recent: number[] = [];
   filterPattern = '';
+  /** Whether a CloudWatch filter pattern applies (CloudWatch tails); other sources have none. */
+  filterable = false;
 
   constructor(
     readonly key: string,
@@ -112,6 +114,7 @@ export class TailSessions implements vscode.Disposable {
   async start(key: string, title: string, resolver: StreamResolver, sets: StreamSet[], firstNotes: string[], from?: { since: number; channelName: string }): Promise<TailSession> {
     const logs = await this.session.logs();
     return this.open(key, title, from?.channelName ?? `Logs: ${title}`, from ? formatMessage : formatLine, firstNotes, (s) => {
+      s.filterable = true;
       const settings = readSettings().logs;
       const since = from?.since ?? Date.now() - settings.startMinutes * 60_000;
       return {
@@ -169,7 +172,7 @@ export class TailSessions implements vscode.Disposable {
   /** A tail that stopped on its own says why in a message too, with the way to its channel. */
   private async reportFailure(s: TailSession): Promise<void> {
     const reason = s.lastNotice.replace(/^Stopped: /, '');
-    const answer = await vscode.window.showErrorMessage(`The log tail of ${s.title} stopped: ${reason}`, 'Show Log Tail', 'Change Filter');
+    const answer = await vscode.window.showErrorMessage(`The log tail of ${s.title} stopped: ${reason}`, 'Show Log Tail', ...(s.filterable ? ['Change Filter'] : []));
     if (answer === 'Show Log Tail') s.channel.show();
     if (answer === 'Change Filter') await vscode.commands.executeCommand(COMMANDS.filter, s.key);
   }
