@@ -48,7 +48,6 @@ export interface EcsApi {
 }
 
 export const DESCRIBE_SERVICES_MAX = 10;
-export const DESCRIBE_TASKS_MAX = 100;
 
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];

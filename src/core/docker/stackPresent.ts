@@ -1,16 +1,12 @@
 import type { ComposeService } from './composeFile';
-import type { ContainerState } from './stackState';
-
 import type { Tone } from '../ecs/present';
-
-/** The same states every tree of the extension colours. */
-export type StackTone = Tone;
+import type { ContainerState } from './stackState';
 
 export interface StackView {
   label: string;
   description: string;
   tooltip: string;
-  tone: StackTone;
+  tone: Tone;
   /** running | stopped | notCreated: the last segment of the node's contextValue. */
   state: 'running' | 'stopped' | 'notCreated';
 }
@@ -25,7 +21,7 @@ export function formatUptime(ms: number): string {
   return `Up ${Math.floor(h / 24)} days`;
 }
 
-export function containerStatus(c: ContainerState): { text: string; tone: StackTone } {
+export function containerStatus(c: ContainerState): { text: string; tone: Tone } {
   if (c.state === 'running') {
     if (c.health === 'unhealthy') return { text: 'unhealthy', tone: 'error' };
     if (c.health === 'starting') return { text: 'starting', tone: 'progress' };
@@ -53,7 +49,7 @@ function uptime(containers: ContainerState[], now: number): string | undefined {
   return started.length ? formatUptime(now - Math.max(...started)) : undefined;
 }
 
-const TONE_ORDER: StackTone[] = ['error', 'warning', 'progress', 'ok', 'inactive'];
+const TONE_ORDER: Tone[] = ['error', 'warning', 'progress', 'ok', 'inactive'];
 
 /** A service row: its overall state from its containers, or "not created". */
 export function serviceView(service: ComposeService, containers: ContainerState[], now: number): StackView {

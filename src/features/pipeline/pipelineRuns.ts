@@ -168,7 +168,7 @@ export class PipelineRuns implements vscode.Disposable {
       const tail = await this.logTails.startStreams(`build:${id}`, title, [{ group: groupName, prefixes: [], names: [streamName] }], build.startTime?.getTime() ?? Date.now(), title);
       this.buildLogs.set(id, tail);
     } catch (err) {
-      this.logger.warn(`Pipeline: could not follow the log of ${id}: ${err instanceof Error ? err.message : String(err)}`);
+      await reportError(err, this.logger, `Follow the log of ${title}`);
     }
   }
 

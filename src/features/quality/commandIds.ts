@@ -1,4 +1,4 @@
-import { CONNECTION_COMMANDS, SONAR_COMMANDS } from '../../platform/errors';
+import { SONAR_COMMANDS } from '../../platform/errors';
 
 /** Every quality command id, in one place. */
 export const COMMANDS = {
@@ -10,7 +10,6 @@ export const COMMANDS = {
   showRule: 'airflowEcs.sonar.showRule',
 } as const;
 
-export const SHOW_LOG = CONNECTION_COMMANDS.showLog;
 export const QUALITY_VIEW = 'airflowEcs.quality';
 /** Context key the welcome content reads: noProject | signedOut | ready. */
 export const QUALITY_STATE_KEY = 'airflowEcs.quality.state';
