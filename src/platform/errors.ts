@@ -77,6 +77,8 @@ function describeSonarFailure(error: SonarProblem, showLog: UserAction): { messa
 }
 
 export function isCancellation(error: unknown): boolean {
+  // Node's AbortSignal (child processes, dockerode, fetch) rejects with an AbortError.
+  if ((error as { name?: string } | undefined)?.name === 'AbortError') return true;
   return (error instanceof AwsProblem && error.kind === 'aborted') || (error instanceof SonarProblem && error.kind === 'aborted') || error instanceof vscode.CancellationError;
 }
 

@@ -107,14 +107,16 @@ export function createLogsApi(conn: AwsConnection, logger: Logger): LogsApi {
     logger,
   );
 
+  /** CloudWatch's own words say best what is wrong with a filter pattern; they must reach the user unwrapped. */
+  function rejectedPattern(err: unknown): LogQueryRejected | undefined {
+    const e = err as { name?: string; message?: string };
+    return e.name === 'InvalidParameterException' ? new LogQueryRejected(e.message ?? 'Invalid parameter.') : undefined;
+  }
   async function call<T>(action: string, run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (err) {
-      const e = err as { name?: string; message?: string };
-      // CloudWatch's own words say best what is wrong with a filter pattern.
-      if (e.name === 'InvalidParameterException') throw new LogQueryRejected(e.message ?? 'Invalid parameter.');
-      throw toAwsProblem(err, `logs:${action}`, conn.endpoint);
+      throw rejectedPattern(err) ?? toAwsProblem(err, `logs:${action}`, conn.endpoint);
     }
   }
 
@@ -173,8 +175,7 @@ export function createLogsApi(conn: AwsConnection, logger: Logger): LogsApi {
         if (LIVE_REFUSALS.test(e.name ?? '') || e.$metadata?.httpStatusCode === 404) {
           throw new LiveTailRefused(e.message ?? String(err), e.name ?? 'refused');
         }
-        if (e.name === 'InvalidParameterException') throw new LogQueryRejected(e.message ?? 'Invalid parameter.');
-        throw toAwsProblem(err, 'logs:StartLiveTail', conn.endpoint);
+        throw rejectedPattern(err) ?? toAwsProblem(err, 'logs:StartLiveTail', conn.endpoint);
       }
       if (!stream) throw new LiveTailRefused('The endpoint returned no Live Tail stream.', 'noStream');
       return liveBatches(stream);

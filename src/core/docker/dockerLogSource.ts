@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { LogEvent } from '../logs/dedup';
-import type { LogSource } from '../logs/logTail';
+import { TransientSourceError, type LogSource } from '../logs/logTail';
 import { LABELS } from './stackState';
 
 /** RFC 3339 nanosecond timestamp ("2024-05-01T10:00:00.123456789Z") as nanoseconds since the epoch. */
@@ -74,6 +74,16 @@ export class DockerLogSource implements LogSource {
   constructor(private readonly docker: LogDocker, private readonly project: string, private readonly service?: string) {}
 
   async fetch(since: number, signal: AbortSignal): Promise<LogEvent[]> {
+    try {
+      return await this.read(since, signal);
+    } catch (err) {
+      if (signal.aborted) throw err;
+      // The engine restarting or a dropped socket passes; the tail says so and tries again.
+      throw new TransientSourceError(`Docker did not answer (${err instanceof Error ? err.message : String(err)}); is the engine running?`);
+    }
+  }
+
+  private async read(since: number, signal: AbortSignal): Promise<LogEvent[]> {
     const label = [`${LABELS.project}=${this.project}`, ...(this.service ? [`${LABELS.service}=${this.service}`] : [])];
     const containers = await this.docker.listContainers({ all: true, filters: { label }, abortSignal: signal });
     const sinceText = sinceArg(BigInt(Math.max(0, Math.floor(since))) * 1_000_000n);

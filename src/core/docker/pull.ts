@@ -1,20 +1,15 @@
 import type Dockerode from 'dockerode';
 import type { RegistryAuth } from '../aws/ecr';
+import { dockerOptions, pingDocker, resolveEngine, type EngineEndpoint } from './engine';
 
-export class DockerUnavailable extends Error {
-  constructor(detail: string) {
-    super(`Docker is not running or not reachable (${detail}). Start Docker (Docker Desktop, or dockerd) and try again.`);
-    this.name = 'DockerUnavailable';
-  }
-}
+let docker: { client: Dockerode; endpoint: EngineEndpoint } | undefined;
 
-let docker: Dockerode | undefined;
-
-/** dockerode is created on first use, from DOCKER_HOST or the default socket. */
-async function engine(): Promise<Dockerode> {
+/** dockerode is created on first use, on the same engine as the Local Stack (DOCKER_HOST or the docker context). */
+async function engine(): Promise<{ client: Dockerode; endpoint: EngineEndpoint }> {
   if (!docker) {
     const { default: Docker } = await import('dockerode');
-    docker = new Docker();
+    const endpoint = resolveEngine();
+    docker = { client: new Docker(dockerOptions(endpoint)), endpoint };
   }
   return docker;
 }
@@ -27,14 +22,8 @@ export interface PullProgress {
 
 /** Pulls an image into the local engine with ECR credentials, reporting each progress event. */
 export async function pullImage(uri: string, auth: RegistryAuth, onProgress: (p: PullProgress) => void, signal?: AbortSignal): Promise<void> {
-  const d = await engine();
-  try {
-    await d.ping();
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (signal?.aborted) throw err;
-    throw new DockerUnavailable(e.code ?? e.message);
-  }
+  const { client: d, endpoint } = await engine();
+  await pingDocker(d, endpoint);
   const stream = await d.pull(uri, { authconfig: auth, abortSignal: signal });
   await new Promise<void>((resolve, reject) => {
     d.modem.followProgress(

@@ -66,14 +66,6 @@ export function toContainerState(info: Docker.ContainerInfo, now: number): Conta
   };
 }
 
-/** A container event from the events stream (the fields the Local Stack reads). */
-export interface ContainerEvent {
-  id: string;
-  action: string;
-  service?: string;
-  time: number;
-}
-
 export type DockerApi = Pick<Docker, 'listContainers' | 'getEvents'>;
 
 export interface TrackerOptions {
@@ -93,7 +85,6 @@ export class StackTracker {
   private events: NodeJS.ReadableStream | undefined;
   private timer: NodeJS.Timeout | undefined;
   private readonly changeListeners = new Set<() => void>();
-  private readonly eventListeners = new Set<(e: ContainerEvent) => void>();
   private readonly debounceMs: number;
   private readonly now: () => number;
   private disposed = false;
@@ -106,11 +97,6 @@ export class StackTracker {
   onChange(listener: () => void): () => void {
     this.changeListeners.add(listener);
     return () => this.changeListeners.delete(listener);
-  }
-
-  onEvent(listener: (e: ContainerEvent) => void): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
   }
 
   get watching(): boolean {
@@ -155,8 +141,6 @@ export class StackTracker {
     const action = raw.Action ?? raw.status ?? '';
     // exec_create/exec_start/exec_die (shells, CLI runs) change nothing the view shows.
     if (action.startsWith('exec_')) return;
-    const event: ContainerEvent = { id: raw.id ?? '', action, service: raw.Actor?.Attributes?.[LABELS.service], time: raw.time ?? 0 };
-    for (const l of this.eventListeners) l(event);
     this.schedule();
   }
 
@@ -200,6 +184,5 @@ export class StackTracker {
     if (this.timer) clearTimeout(this.timer);
     this.stopEvents();
     this.changeListeners.clear();
-    this.eventListeners.clear();
   }
 }

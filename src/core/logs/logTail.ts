@@ -50,6 +50,9 @@ export const DEFAULT_WINDOW_MS = 120_000;
 const SAMPLED_FILL_MS = 5000;
 const LIVE_START_MS = 10_000;
 
+/** A source's failure that passes (an engine restarting, a dropped socket): the tail retries. */
+export class TransientSourceError extends Error {}
+
 /** Failures no retry fixes: the tail stops and says why. Network, throttling, 5xx and missing groups are retried. */
 const FATAL_KINDS = new Set(['accessDenied', 'noCredentials', 'ssoExpired', 'unknownProfile', 'invalidEndpoint']);
 
@@ -61,7 +64,6 @@ const FATAL_KINDS = new Set(['accessDenied', 'noCredentials', 'ssoExpired', 'unk
 export class LogTail {
   readonly dedup: DedupWindow;
   mode: TailMode = 'starting';
-  delivered = 0;
   private readonly controller = new AbortController();
   private readonly windowMs: number;
   private readonly pollMs: number;
@@ -130,7 +132,7 @@ export class LogTail {
     }
     const problem = err instanceof AwsProblem ? err : undefined;
     const text = err instanceof Error ? err.message : String(err);
-    if (problem ? FATAL_KINDS.has(problem.kind) : true) {
+    if (problem ? FATAL_KINDS.has(problem.kind) : !(err instanceof TransientSourceError)) {
       this.sink.notice(`Stopped: ${text}`);
       return false;
     }
@@ -167,7 +169,6 @@ export class LogTail {
     if (events.length === 0) return;
     const fresh = this.dedup.admit(events);
     if (fresh.length === 0) return;
-    this.delivered += fresh.length;
     this.sink.deliver(fresh);
   }
 

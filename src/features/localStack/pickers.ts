@@ -1,7 +1,14 @@
 import * as vscode from 'vscode';
 import type { ContainerState } from '../../core/docker/stackState';
 import type { LocalStack, LoadedProject } from './stack';
+import { UserFacingError } from '../../platform/errors';
+import { COMMANDS } from './commandIds';
 import { StackContainerNode, StackProjectNode, StackServiceNode } from './stackTree';
+
+/** What a command on a stopped stack says: the sentence, and Up as the next step. */
+export function notRunning(message: string): UserFacingError {
+  return new UserFacingError(message, [{ title: 'Up', run: () => vscode.commands.executeCommand(COMMANDS.up) }]);
+}
 
 function serviceNames(project: LoadedProject): string[] {
   return project.model.ok ? project.model.services.map((s) => s.name) : [];
@@ -35,7 +42,7 @@ export async function targetContainer(stack: LocalStack, node: unknown, title: s
   const ofService = node instanceof StackServiceNode ? running.filter((c) => c.service === node.name) : prefer ? running.filter((c) => prefer.test(c.service)) : [];
   if (ofService.length) return ofService[0];
   if (node instanceof StackServiceNode || running.length === 0) {
-    throw new Error(node instanceof StackServiceNode ? `${node.name} has no running container. Start it with Up first.` : 'No container of the local stack is running. Start it with Up first.');
+    throw notRunning(node instanceof StackServiceNode ? `${node.name} has no running container. Start it with Up first.` : 'No container of the local stack is running. Start it with Up first.');
   }
   const picked = await vscode.window.showQuickPick(running.map((c) => ({ label: c.name, description: c.service, container: c })), { title, placeHolder: 'Container' });
   if (!picked) throw new vscode.CancellationError();

@@ -82,6 +82,8 @@ export class LocalStack implements vscode.Disposable {
     const configured = readSettings().localStack.composeFile;
     const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
     if (configured) return path.isAbsolute(configured) || !root ? configured : path.join(root, configured);
+    // Found once: every redraw (events, the uptime tick) reuses it; reset() and chooseFile() forget it.
+    if (this.current) return this.current.file;
     const found = (await vscode.workspace.findFiles(COMPOSE_GLOB, '**/node_modules/**', 50)).map((u) => u.fsPath).sort();
     const chosen = this.memento.get<string>(CHOICE_KEY);
     if (chosen && found.includes(chosen)) return chosen;

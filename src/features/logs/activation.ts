@@ -29,6 +29,6 @@ export function activateLogs(context: vscode.ExtensionContext, services: LogsSer
     [COMMANDS.filter]: filterTail,
     [COMMANDS.clear]: clearTail,
   };
-  for (const [id, make] of Object.entries(handlers)) services.registry.register(id, make(deps));
+  services.registry.registerAll(handlers, deps);
   return tails;
 }

@@ -37,10 +37,6 @@ export class TailSession {
     return this.tail?.mode ?? 'stopped';
   }
 
-  get dedupSize(): number {
-    return this.tail?.dedup.size ?? 0;
-  }
-
   get running(): boolean {
     return Boolean(this.tail && !this.tail.stopped);
   }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { notRunning } from '../pickers';
 import { StackContainerNode, StackServiceNode } from '../stackTree';
 import type { LocalStackDeps } from './deps';
 
@@ -15,7 +16,7 @@ export const openInBrowser = ({ stack }: LocalStackDeps) => async (node?: unknow
     }
   }
   const list = [...choices.values()];
-  if (!list.length) throw new Error('No running service of the local stack publishes a port. Start the stack with Up, or publish a port in the compose file.');
+  if (!list.length) throw notRunning('No running service of the local stack publishes a port. Start the stack with Up, or publish a port in the compose file.');
   const picked = list.length === 1 ? list[0] : await vscode.window.showQuickPick(list, { title: 'Open in browser' });
   if (!picked) return;
   await vscode.env.openExternal(vscode.Uri.parse(`http://localhost:${picked.port}/`));
