@@ -42,7 +42,7 @@ export interface AllIssues {
 export async function fetchAllPages<T>(
   fetchPage: (page: number) => Promise<{ items: T[]; total: number }>,
   opts: { pageSize: number; cap: number; concurrency: number },
-): Promise<{ items: T[]; total: number; pages: number; pageResults: { items: T[] }[] }> {
+): Promise<{ items: T[]; total: number; pages: number }> {
   const first = await fetchPage(1);
   const pages = Math.max(1, Math.ceil(Math.min(first.total, opts.cap) / opts.pageSize));
   const results: { items: T[] }[] = new Array(pages);
@@ -55,7 +55,7 @@ export async function fetchAllPages<T>(
     }
   };
   await Promise.all(Array.from({ length: Math.min(opts.concurrency, pages - 1) }, worker));
-  return { items: results.flatMap((r) => r.items), total: first.total, pages, pageResults: results };
+  return { items: results.flatMap((r) => r.items), total: first.total, pages };
 }
 
 const totalOf = (paging: Paging | undefined, total: number | undefined, fallback: number) => paging?.total ?? total ?? fallback;

@@ -71,7 +71,8 @@ export function activateImages(context: vscode.ExtensionContext, services: Image
   };
   context.subscriptions.push(
     view.onDidChangeVisibility(firstShow),
-    session.onDidChange(() => tree.refresh()),
+    // Another profile or region: repositories, markers and the HEAD answer all come again.
+    session.onDidChange(() => (shown ? void vscode.commands.executeCommand(COMMANDS.refresh) : tree.refresh())),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${SECTION}.images`)) tree.refresh();
     }),

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { toAbortSignal } from '../../platform/commands';
 import { fileAt, showCommit } from '../../core/git/git';
 
 export const GIT_SCHEME = 'airflow-ecs-git';
@@ -11,9 +12,8 @@ export class CommitDocuments implements vscode.TextDocumentContentProvider {
   provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
     const { cwd, sha, file, deleted } = JSON.parse(uri.query) as { cwd: string; sha: string; file?: string; deleted?: boolean };
     if (deleted) return Promise.resolve('');
-    const controller = new AbortController();
-    token.onCancellationRequested(() => controller.abort());
-    return file ? fileAt(cwd, sha, file, controller.signal) : showCommit(cwd, sha, controller.signal);
+    const signal = toAbortSignal(token);
+    return file ? fileAt(cwd, sha, file, signal) : showCommit(cwd, sha, signal);
   }
 
   static commitUri(cwd: string, sha: string): vscode.Uri {

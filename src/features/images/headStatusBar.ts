@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { headStatus, type DeployedImage, type HeadStatus } from '../../core/ecr/deployments';
-import { buildInfo, type LabelLoader } from '../../core/ecr/labels';
+import { buildInfo, type LabelLoader, type LabelOutcome } from '../../core/ecr/labels';
 import { ecrRepositoryOf } from '../../core/ecr/present';
 import { commitsBetween, headCommit } from '../../core/git/git';
 import type { Logger } from '../../core/log';
@@ -26,17 +26,30 @@ export class HeadStatusBar implements vscode.Disposable {
     }
     const names = readSettings().images.labelNames;
     const images = [...deployed.values()].filter((d) => ecrRepositoryOf(d.image));
-    const withCommits = await Promise.all(images.map(async (image) => {
-      const labels = await this.loader.load(ecrRepositoryOf(image.image)!, image.digest);
-      return { image, commit: labels.state === 'labels' ? buildInfo(labels.labels, names).commit : undefined };
-    }));
-    await this.loader.cache.save();
+    // One loadAll per repository: cached labels cost nothing, and the cache file is written only when it grew.
+    const byRepository = new Map<string, string[]>();
+    for (const d of images) {
+      const repository = ecrRepositoryOf(d.image)!;
+      byRepository.set(repository, [...(byRepository.get(repository) ?? []), d.digest]);
+    }
+    const labels = new Map<string, LabelOutcome>();
+    for (const [repository, digests] of byRepository) for (const [d, l] of await this.loader.loadAll(repository, digests)) labels.set(d, l);
+    const withCommits = images.map((image) => {
+      const l = labels.get(image.digest);
+      return { image, commit: l?.state === 'labels' ? buildInfo(l.labels, names).commit : undefined };
+    });
     this.status = await headStatus(head, withCommits, (commit) => commitsBetween(cwd, commit, head).catch(() => undefined));
     this.logger.info(`Images: ${this.status.text}`);
     this.item.text = `$(rocket) ${this.status.text}`;
     this.item.tooltip = this.status.tooltip;
     this.item.command = this.status.target ? { command: COMMANDS.revealDeployed, title: 'Reveal Deployed Image', arguments: [this.status.target] } : undefined;
     this.item.show();
+  }
+
+  /** When the deployments cannot be read there is no answer to give. */
+  hide(): void {
+    this.status = undefined;
+    this.item.hide();
   }
 
   dispose(): void {

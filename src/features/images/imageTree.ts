@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { AwsProblem } from '../../core/aws/errors';
 import { findDeployments, type DeployedImage } from '../../core/ecr/deployments';
 import { buildInfo, Limiter, type LabelLoader } from '../../core/ecr/labels';
 import type { Placement } from '../../core/ecr/present';
@@ -29,8 +28,6 @@ export class ImageTreeProvider extends NodeTreeProvider {
   private readonly commits = new Map<string, CommitInfo | 'unknown'>();
   private readonly gitLimiter = new Limiter(4);
   private deployed = new Map<string, DeployedImage>();
-  private readonly deploymentsChanged = new vscode.EventEmitter<Map<string, DeployedImage>>();
-  readonly onDidChangeDeployments = this.deploymentsChanged.event;
   readonly ctx: ImagesContext;
 
   constructor(private readonly session: AwsSession, readonly loader: LabelLoader, logger: Logger) {
@@ -121,18 +118,21 @@ export class ImageTreeProvider extends NodeTreeProvider {
     return found.node;
   }
 
-  /** Running ECS tasks' image digests -> where they run; redraws the loaded images. */
+  /**
+   * Running ECS tasks' image digests -> where they run; redraws the loaded images. When ECS
+   * cannot be read the markers are cleared and the failure is thrown: "not deployed" would be
+   * a wrong answer, not an unknown one.
+   */
   async refreshDeployments(signal?: AbortSignal): Promise<Map<string, DeployedImage>> {
     try {
       this.deployed = await findDeployments(await this.session.ecs(), signal);
+      return this.deployed;
     } catch (err) {
-      if (!(err instanceof AwsProblem)) throw err;
-      this.logger.warn(`Images: deployment markers unavailable: ${err.message}`);
       this.deployed = new Map();
+      throw err;
+    } finally {
+      for (const r of this.repositories ?? []) this.changed.fire(r);
     }
-    for (const r of this.repositories ?? []) this.changed.fire(r);
-    this.deploymentsChanged.fire(this.deployed);
-    return this.deployed;
   }
 
   /** Build info of a digest from cached labels only (the Clusters view asks this). */
@@ -143,6 +143,5 @@ export class ImageTreeProvider extends NodeTreeProvider {
 
   dispose(): void {
     super.dispose();
-    this.deploymentsChanged.dispose();
   }
 }

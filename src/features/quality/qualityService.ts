@@ -10,7 +10,8 @@ import {
   clampRange, ComponentResolver, mapFindings, SEVERITIES, sonarUrls, type Finding, type FindingRange, type Severity,
 } from '../../core/sonar/mapping';
 import { parseProperties, sonarProject, type SonarProject } from '../../core/sonar/properties';
-import { readSettings } from '../../platform/settings';
+import { UserFacingError } from '../../platform/errors';
+import { openSetting, readSettings } from '../../platform/settings';
 import { DIAGNOSTIC_SOURCE, QUALITY_STATE_KEY } from './commandIds';
 
 const PROPERTIES_FILE = 'sonar-project.properties';
@@ -76,7 +77,11 @@ export class QualityService implements vscode.Disposable {
 
   async requireProject(): Promise<SonarProject> {
     const project = await this.findProject();
-    if (!project) throw new Error(`No ${PROPERTIES_FILE} with sonar.projectKey in this workspace. Add one, or set airflowEcs.sonar.projectKey.`);
+    if (!project) {
+      throw new UserFacingError(`No ${PROPERTIES_FILE} with sonar.projectKey in this workspace. Add one, or set airflowEcs.sonar.projectKey.`, [
+        { title: 'Open Settings', run: () => openSetting('sonar.projectKey') },
+      ]);
+    }
     return project;
   }
 

@@ -12,6 +12,11 @@ export const refresh = ({ tree, statusBar }: ImagesDeps) => async (node?: Explor
   }
   tree.refresh();
   await vscode.window.withProgress({ location: { viewId: VIEW_ID }, cancellable: true }, async (_progress, token) => {
-    await statusBar.update(await tree.refreshDeployments(toAbortSignal(token)));
+    try {
+      await statusBar.update(await tree.refreshDeployments(toAbortSignal(token)));
+    } catch (err) {
+      statusBar.hide();
+      throw err;
+    }
   });
 };
