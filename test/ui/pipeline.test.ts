@@ -40,21 +40,16 @@ describe('UI: the DAG pipeline as a person runs it', () => {
     await workbench.clickActivityBar('Airflow on ECS');
     const header = page.locator('.pane-header[aria-label^="Pipelines"]');
     await header.waitFor();
-    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
-    await workbench.treeRow('DAG pipeline').first().waitFor();
-    await header.hover();
-    await header.locator('.action-label[aria-label="Run DAG Pipeline"]').click();
-
+    await workbench.expand(header, workbench.treeRow('DAG pipeline'));
     // The environment overrides box: Enter starts the build with the project's own environment.
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
+    await workbench.click(header.locator('.action-label[aria-label="Run DAG Pipeline"]'), { hover: header, until: (timeout) => input.waitFor({ timeout }) });
     await input.press('Enter');
 
     const build = workbench.treeRow('#1').first();
     await build.waitFor({ timeout: 30_000 });
     assert.match(await build.innerText(), new RegExp(`${workspace.head.slice(0, 7)} Add the orders DAG`));
-    await build.click();
-    await workbench.treeRow('SUBMITTED').first().waitFor({ timeout: 30_000 });
+    await workbench.expand(build, workbench.treeRow('SUBMITTED'));
     await page.locator('.pane-body .monaco-list-row', { hasText: 'INSTALL' }).first().waitFor({ timeout: 30_000 });
     await workbench.widenSideBar(700);
     await workbench.screenshot('pipeline-running');
