@@ -40,9 +40,6 @@ export function servesUi(role: AirflowRole | undefined): boolean {
   return role === 'api-server' || role === 'webserver';
 }
 
-/** Components whose containers have the `airflow` CLI with database access, best first. */
-export const CLI_ROLES: readonly AirflowRole[] = ['scheduler', 'api-server', 'webserver', 'dag-processor', 'triggerer', 'worker'];
-
 export const ROLE_LABELS: Record<AirflowRole, string> = {
   'api-server': 'Airflow 3 api-server (UI, REST API, Execution API)',
   webserver: 'Airflow 2 webserver (UI, REST API)',
