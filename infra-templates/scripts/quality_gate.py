@@ -198,9 +198,24 @@ def fetch_findings(client: SonarClient, project_key: str, branch: str | None,
     }
 
 
+WHOLE_GATE = "*"
+
+
 def evaluate(project_status: dict, metrics: list[str]) -> dict:
-    """Decides from projectStatus which watched conditions failed."""
+    """Decides from projectStatus which watched conditions failed. With metrics ["*"] the
+    gate's own overall status decides, and every failing condition is listed."""
     conditions = project_status.get("conditions", []) or []
+    if metrics == [WHOLE_GATE]:
+        failed = [c for c in conditions if c.get("status") == "ERROR"]
+        return {
+            "passed": project_status.get("status") != "ERROR" and not failed,
+            "gateStatus": project_status.get("status"),
+            "checkedMetrics": metrics,
+            "failedConditions": failed,
+            "otherFailedConditions": [],
+            "missingMetrics": [],
+            "conditions": conditions,
+        }
     by_metric = {c.get("metricKey"): c for c in conditions}
     failed = [c for c in conditions if c.get("metricKey") in metrics and c.get("status") == "ERROR"]
     other_errors = [c for c in conditions if c.get("metricKey") not in metrics and c.get("status") == "ERROR"]
@@ -227,7 +242,8 @@ RATING_NAMES = {"1": "A", "2": "B", "3": "C", "4": "D", "5": "E"}
 def explain(result: dict) -> list[str]:
     lines: list[str] = []
     if result["passed"]:
-        lines.append(f"Quality gate PASSED for {', '.join(result['checkedMetrics'])} "
+        checked = "every condition" if result["checkedMetrics"] == [WHOLE_GATE] else ", ".join(result["checkedMetrics"])
+        lines.append(f"Quality gate PASSED for {checked} "
                      f"(overall gate status {result.get('gateStatus')}).")
     else:
         lines.append("Quality gate FAILED:")
@@ -259,7 +275,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="Sonar server URL (env SONAR_HOST_URL; default: serverUrl from report-task.txt, else https://sonarcloud.io)")
     parser.add_argument("--report-task", default=env("SONAR_REPORT_TASK", ".scannerwork/report-task.txt"))
     parser.add_argument("--metrics", default=env("QUALITY_GATE_METRICS", "new_security_rating"),
-                        help="comma-separated metric keys whose ERROR fails the build")
+                        help="comma-separated metric keys whose ERROR fails the build; * for the gate's overall status")
     parser.add_argument("--project-key", default=env("SONAR_PROJECT_KEY"))
     parser.add_argument("--organization", default=env("SONAR_ORGANIZATION"))
     parser.add_argument("--branch", default=env("SONAR_BRANCH"))

@@ -209,6 +209,20 @@ class QualityGateScriptTest(unittest.TestCase):
         proc = self.run_gate("--metrics", "new_security_rating,new_coverage")
         self.assertEqual(proc.returncode, 1, proc.stdout + proc.stderr)
 
+    def test_star_fails_on_the_overall_gate_status(self):
+        self.sonar.gate = {"status": "ERROR", "conditions": [
+            condition("new_security_rating", "OK", "1"), condition("new_coverage", "ERROR", "10", "80")]}
+        proc = self.run_gate("--metrics", "*")
+        self.assertEqual(proc.returncode, 1, proc.stdout + proc.stderr)
+        self.assertIn("new_coverage is 10", proc.stdout)
+        self.assertEqual([c["metricKey"] for c in self.results()["failedConditions"]], ["new_coverage"])
+
+    def test_star_passes_a_passing_gate(self):
+        self.sonar.gate = {"status": "OK", "conditions": [condition("new_security_rating", "OK", "1")]}
+        proc = self.run_gate("--metrics", "*")
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        self.assertIn("PASSED for every condition", proc.stdout)
+
     def test_pending_then_in_progress_then_success(self):
         self.sonar.ce_statuses = ["PENDING", "IN_PROGRESS", "SUCCESS"]
         proc = self.run_gate()

@@ -3,6 +3,7 @@ import { resolveConnection, type AwsConnection } from '../core/aws/connection';
 import { createCodeBuildApi, type CodeBuildApi } from '../core/aws/codebuild';
 import { createEcsApi, type EcsApi } from '../core/aws/ecs';
 import { createEcrApi, type EcrApi } from '../core/aws/ecr';
+import { createElbApi, type ElbApi } from '../core/aws/elb';
 import { createLogsApi, type LogsApi } from '../core/aws/logs';
 import type { Logger } from '../core/log';
 import { readSettings, SECTION } from './settings';
@@ -67,6 +68,10 @@ export class AwsSession implements vscode.Disposable {
 
   logs(): Promise<LogsApi> {
     return this.api('logs', createLogsApi);
+  }
+
+  elb(): Promise<ElbApi> {
+    return this.api('elb', createElbApi);
   }
 
   /** `profile @ region` for view descriptions, without waiting on anything slow. */

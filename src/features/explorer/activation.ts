@@ -13,6 +13,7 @@ import { loadMore } from './commands/loadMore';
 import { retry } from './commands/retry';
 import { copyArn } from './commands/copyArn';
 import { openInConsole } from './commands/openInConsole';
+import { openAirflowUi } from './commands/openAirflowUi';
 import { stopTask } from './commands/stopTask';
 import { forceNewDeployment } from './commands/forceNewDeployment';
 import { scaleService } from './commands/scaleService';
@@ -49,6 +50,7 @@ export function activateExplorer(context: vscode.ExtensionContext, services: Exp
     [COMMANDS.retry]: retry,
     [COMMANDS.copyArn]: copyArn,
     [COMMANDS.openInConsole]: openInConsole,
+    [COMMANDS.openAirflowUi]: openAirflowUi,
     [COMMANDS.stopTask]: stopTask,
     [COMMANDS.forceNewDeployment]: forceNewDeployment,
     [COMMANDS.scaleService]: scaleService,

@@ -8,6 +8,7 @@ export const COMMANDS = {
   retry: 'airflowEcs.explorer.retry',
   copyArn: 'airflowEcs.copyArn',
   openInConsole: 'airflowEcs.openInConsole',
+  openAirflowUi: 'airflowEcs.openAirflowUi',
   stopTask: 'airflowEcs.stopTask',
   forceNewDeployment: 'airflowEcs.forceNewDeployment',
   scaleService: 'airflowEcs.scaleService',

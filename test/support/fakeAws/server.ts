@@ -24,6 +24,12 @@ export interface FakeService {
   control?: Record<string, (body: Record<string, unknown>) => unknown>;
   /** The IAM prefix named in AccessDenied messages; `ecs` when absent. */
   iamPrefix?: string;
+  /**
+   * For services on the AWS Query protocol (form-encoded Action=...&Version=..., XML answers,
+   * e.g. ELBv2): the API version that routes a request here. Handlers get the form fields and
+   * answer with a StreamReply that writes the XML.
+   */
+  queryVersion?: string;
   /** Plain GETs under this path (presigned blob URLs), answered by serveRaw. */
   rawPrefix?: string;
   serveRaw?(path: string, res: http.ServerResponse): void;
@@ -105,7 +111,9 @@ export class FakeAws {
       return raw.serveRaw!(url.pathname, res);
     }
 
-    const target = String(req.headers['x-amz-target'] ?? '');
+    const query = req.headers['x-amz-target'] ? undefined : new URLSearchParams(body);
+    const queryService = query && [...this.services.values()].find((s) => s.queryVersion && s.queryVersion === query.get('Version'));
+    const target = queryService ? `${queryService.targetPrefix}.${query!.get('Action')}` : String(req.headers['x-amz-target'] ?? '');
     const [prefix, operation] = target.split('.');
     const service = this.services.get(prefix);
     this.calls.push({ target: prefix, operation, at: Date.now() });
@@ -116,7 +124,7 @@ export class FakeAws {
     const handler = service?.operations[operation];
     if (!handler) return this.sendFault(res, new AwsFault('UnknownOperationException', `The fake does not implement ${target}.`));
     try {
-      const input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+      const input = queryService ? Object.fromEntries(query!) : body ? (JSON.parse(body) as Record<string, unknown>) : {};
       const out = await handler(input);
       if (out instanceof StreamReply) return out.write(res);
       this.send(res, 200, out ?? {});
