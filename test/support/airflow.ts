@@ -4,9 +4,9 @@
 // password into AIRFLOW_HOME; the REST API hands out JWTs for it at POST /auth/token.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { freePort } from './codeServer';
 import { pythonToolBin } from './pythonTools';
 
 export interface TestAirflow {
@@ -21,17 +21,6 @@ export interface TestAirflow {
   /** Resolves when `check` holds for an /api/v2 answer, polling every second. */
   waitFor<T>(apiPath: string, check: (body: T) => boolean, timeoutMs: number): Promise<T>;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
