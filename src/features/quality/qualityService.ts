@@ -11,6 +11,7 @@ import {
 } from '../../core/sonar/mapping';
 import { parseProperties, sonarProject, type SonarProject } from '../../core/sonar/properties';
 import { UserFacingError } from '../../platform/errors';
+import { workspaceTrusted } from '../../platform/processes';
 import { openSetting, readSettings } from '../../platform/settings';
 import { DIAGNOSTIC_SOURCE, QUALITY_STATE_KEY } from './commandIds';
 
@@ -130,13 +131,16 @@ export class QualityService implements vscode.Disposable {
     const token = await this.token(project);
     if (!token) throw new SonarProblem('unauthorized', `You are not signed in to ${project.host}.`);
     const client = this.client(project, token);
-    this.git = await readGitState(project.baseDir, signal);
+    // Git runs the repository's config, so an untrusted workspace shows the main branch instead.
+    const untrusted = !workspaceTrusted();
+    this.git = untrusted ? undefined : await readGitState(project.baseDir, signal);
     const localBranch = this.git?.branch;
     const branches = await client.branches(project.projectKey, signal);
     const main = branches.find((b) => b.isMain)?.name;
     const analysed = localBranch && branches.some((b) => b.name === localBranch) ? localBranch : main;
     const shown = analysed ?? 'the main branch';
-    const fallback = !this.git ? `${project.baseDir} is not in a git repository: showing ${shown}.`
+    const fallback = untrusted ? `Git does not run in an untrusted workspace: showing ${shown}.`
+      : !this.git ? `${project.baseDir} is not in a git repository: showing ${shown}.`
       : !localBranch ? `HEAD is detached: showing ${shown}.`
         : analysed !== localBranch ? `Branch ${localBranch} was never analysed: showing ${shown}.` : undefined;
     if (fallback) this.logger.info(`Sonar: ${fallback}`);
