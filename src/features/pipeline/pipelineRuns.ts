@@ -68,7 +68,7 @@ export class PipelineRuns implements vscode.Disposable {
   }
 
   async start(kind: PipelineKind): Promise<Build | undefined> {
-    requireTrust(PIPELINE_NAMES[kind]);
+    requireTrust(kind === 'dag' ? 'Run DAG Pipeline' : 'Build Image');
     const project = readSettings().pipeline[kind === 'dag' ? 'dagProject' : 'imageProject']
       || (await vscode.commands.executeCommand<string | undefined>(PIPELINE_COMMANDS.selectProjects, kind));
     if (!project) return undefined;
