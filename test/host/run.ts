@@ -22,13 +22,15 @@ async function main(): Promise<number> {
     const files = workspaceFilesFixture(fixtures.env.AIRFLOW_ECS_TEST_SONAR);
     try {
       for (const [suite, trustWorkspace] of [['workspaceTrusted', true], ['workspaceRestricted', false]] as const) {
+        files.clearSpawnLog();
         results.push(await runHostSuite({
           workspace: files.folder,
           suiteIndexPath: path.join(__dirname, 'index.js'),
           // The built-in git extension would run git in the workspace too; the spies count only ours.
           userSettings: { ...fixtures.userSettings, 'git.enabled': false },
           machineSettings: { ...fixtures.machineSettings, 'airflowEcs.sonar.hostUrl': '' },
-          env: { ...fixtures.env, PATH: files.path, AIRFLOW_ECS_HOST_SUITE: suite, AIRFLOW_ECS_TEST_SPAWN_LOG: files.spawnLog },
+          // VSCODE_CLI=1: the server keeps this PATH instead of reading a login shell's environment.
+          env: { ...fixtures.env, PATH: files.path, VSCODE_CLI: '1', AIRFLOW_ECS_HOST_SUITE: suite, AIRFLOW_ECS_TEST_SPAWN_LOG: files.spawnLog },
           trustWorkspace,
           timeoutMs: 5 * 60_000,
         }));

@@ -14,6 +14,8 @@ export interface WorkspaceFilesFixture {
   path: string;
   /** One line per spied start: `<tool> <args>`. */
   spawnLog: string;
+  /** Empties the spawn log, so each run sees only its own starts. */
+  clearSpawnLog(): void;
   dispose(): void;
 }
 
@@ -40,5 +42,9 @@ export function workspaceFilesFixture(sonarUrl: string): WorkspaceFilesFixture {
     if (!real) continue;
     fs.writeFileSync(path.join(bin, tool), `#!/bin/sh\necho "${tool} $*" >> '${spawnLog}'\nexec '${real}' "$@"\n`, { mode: 0o755 });
   }
-  return { folder, path: `${bin}:${realPath}`, spawnLog, dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+  return {
+    folder, path: `${bin}:${realPath}`, spawnLog,
+    clearSpawnLog: () => fs.writeFileSync(spawnLog, ''),
+    dispose: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
 }

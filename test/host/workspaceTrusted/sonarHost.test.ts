@@ -74,7 +74,7 @@ describe('Sonar host named by sonar-project.properties, trusted workspace', () =
 
   it('runs git through the spies on PATH once trusted (what the restricted run proves absent)', () => {
     const spawned = fs.readFileSync(process.env.AIRFLOW_ECS_TEST_SPAWN_LOG ?? '', 'utf8').split('\n');
-    assert.ok(spawned.includes('git rev-parse --absolute-git-dir'), spawned.join('\n'));
-    assert.ok(api.quality.service.gitState?.branch === 'main');
+    assert.ok(spawned.includes('git rev-parse --absolute-git-dir'), `PATH=${process.env.PATH}\nspawned:\n${spawned.join('\n')}`);
+    assert.equal(api.quality.service.gitState?.branch, 'main', JSON.stringify(api.quality.service.gitState));
   });
 });
