@@ -1,8 +1,6 @@
 import * as path from 'node:path';
 import { processRunner, type RunOptions, type RunResult } from '../process/runner';
 
-export type { RunOptions, RunResult } from '../process/runner';
-
 export type ComposeCommandSetting = 'auto' | 'docker compose' | 'docker-compose' | 'podman compose';
 
 /** How to run compose: `file` plus the arguments that come before compose's own. */

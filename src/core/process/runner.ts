@@ -141,10 +141,6 @@ export class ProcessRunner {
     this.platform = options.platform ?? process.platform;
   }
 
-  get logger(): Logger {
-    return this.options.logger;
-  }
-
   /** Throws UntrustedWorkspace when the workspace is not trusted: the one trust check. */
   requireTrust(action: string): void {
     if (!this.options.isTrusted()) throw new UntrustedWorkspace(action);
