@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { runHostSuite } from '../support/hostRunner';
 import { startFixtures } from './fixtures';
 import { hostWorkspace } from './workspace';
-import { workspaceFilesFixture } from './workspaceFiles';
+import { workspaceFilesFixture } from '../support/workspaceFiles';
 
 async function main(): Promise<number> {
   const started = Date.now();

@@ -1,12 +1,12 @@
-// The workspace of the host runs about what a workspace's own files may make the extension do:
+// The workspace of the host and UI runs about what a workspace's own files may make the extension do:
 // a copy of sample-dags/ whose sonar-project.properties names the Sonar host, with a compose
 // file and a git repository, and spy executables that record every git/docker/compose start.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { repoRoot } from '../support/codeServer';
-import { TEST_IMAGE } from '../support/docker';
+import { repoRoot } from './codeServer';
+import { TEST_IMAGE } from './docker';
 
 export interface WorkspaceFilesFixture {
   folder: string;
