@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { AwsSession } from './platform/aws';
 import { CommandRegistry } from './platform/commands';
 import { createLog } from './platform/log';
+import { installProcesses } from './platform/processes';
 import { readSettings } from './platform/settings';
 import { activateExplorer } from './features/explorer/activation';
 import { activateScaffold } from './features/scaffold/activation';
@@ -30,7 +31,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const { channel, logger } = createLog();
   const session = new AwsSession(logger);
   const registry = new CommandRegistry(context, logger);
-  context.subscriptions.push(channel, session);
+  context.subscriptions.push(channel, session, installProcesses(logger));
 
   const images = activateImages(context, { session, registry, logger });
   const clusterTree = activateExplorer(context, { session, registry, logger, channel, imageBuild: images.imageBuild });

@@ -12,7 +12,8 @@ Run after `sonar-scanner` in the DAG pipeline (../codebuild/buildspec-dags.yml):
 
 Standard library only. The token comes from SONAR_TOKEN and is sent in the
 Authorization header (Bearer by default, Basic with SONAR_AUTH_SCHEME=basic); it is
-never printed, and it is never sent over plain http except to a loopback host.
+never printed, it is never sent over plain http except to a loopback host, and redirects
+are refused, so it never follows one to another host (or from https to http).
 
 Exit codes: 0 gate passed, 1 gate failed (or the analysis failed), 2 could not
 decide (bad configuration, HTTP error, timeout).
@@ -42,6 +43,18 @@ class GateError(Exception):
     """A problem that prevents a decision; the message is meant for the build log."""
 
 
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """urllib follows redirects with the same headers, the token included: refuse them instead."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        fp.close()
+        origin = urllib.parse.urlparse(req.full_url)
+        raise GateError(
+            f"{origin.scheme}://{origin.netloc} answered HTTP {code}, redirecting to {newurl}; redirects are refused "
+            f"so SONAR_TOKEN goes only to the configured host. Set SONAR_HOST_URL (or --host) to the server's real address."
+        )
+
+
 class SonarClient:
     def __init__(self, host: str, token: str | None, auth_scheme: str = "bearer", timeout: float = 30.0):
         parsed = urllib.parse.urlparse(host)
@@ -55,6 +68,7 @@ class SonarClient:
         self._token = token
         self._auth_scheme = auth_scheme.lower()
         self._timeout = timeout
+        self._opener = urllib.request.build_opener(_RefuseRedirects())
 
     def redact(self, text: str) -> str:
         if self._token:
@@ -76,7 +90,7 @@ class SonarClient:
         url = f"{self.host}/{path.lstrip('/')}?{query}"
         request = urllib.request.Request(url, headers=self._headers(), method="GET")
         try:
-            with urllib.request.urlopen(request, timeout=self._timeout) as response:
+            with self._opener.open(request, timeout=self._timeout) as response:
                 body = response.read().decode("utf-8")
         except urllib.error.HTTPError as err:
             raise GateError(self._explain_http_error(err, path)) from None

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { AwsProblem } from '../core/aws/errors';
 import type { Logger } from '../core/log';
+import { ExecutableNotFound, UntrustedWorkspace } from '../core/process/runner';
 import { SonarProblem } from '../core/sonar/client';
 import { openSetting } from './settings';
 
@@ -38,6 +39,10 @@ export function describeFailure(error: unknown): { message: string; actions: Use
   const showLog = runCommand('Show Log', CONNECTION_COMMANDS.showLog);
   if (error instanceof SonarProblem) return describeSonarFailure(error, showLog);
   if (error instanceof UserFacingError) return { message: error.message, actions: [...error.actions, showLog] };
+  if (error instanceof UntrustedWorkspace) {
+    return { message: error.message, actions: [{ title: 'Manage Workspace Trust', run: () => vscode.commands.executeCommand('workbench.trust.manage') }] };
+  }
+  if (error instanceof ExecutableNotFound) return { message: error.message, actions: [showLog] };
   if (!(error instanceof AwsProblem)) {
     return { message: error instanceof Error ? error.message : String(error), actions: [showLog] };
   }
@@ -86,7 +91,9 @@ export function isCancellation(error: unknown): boolean {
 export async function reportError(error: unknown, logger: Logger, context: string, retry?: () => unknown): Promise<void> {
   if (isCancellation(error)) return;
   const { message, actions } = describeFailure(error);
-  logger.error(`${context}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  // An expected refusal is one line; anything else keeps its stack for the log.
+  if (error instanceof UntrustedWorkspace) logger.info(`${context}: ${message}`);
+  else logger.error(`${context}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
   const all = retry ? [{ title: 'Retry', run: retry }, ...actions] : actions;
   const picked = await vscode.window.showErrorMessage(message, ...all.map((a) => a.title));
   await all.find((a) => a.title === picked)?.run();

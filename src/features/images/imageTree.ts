@@ -5,6 +5,7 @@ import type { Placement } from '../../core/ecr/present';
 import { commitInfo, type CommitInfo } from '../../core/git/git';
 import type { Logger } from '../../core/log';
 import type { AwsSession } from '../../platform/aws';
+import { workspaceTrusted } from '../../platform/processes';
 import { readSettings } from '../../platform/settings';
 import { NodeTreeProvider } from '../explorer/nodeTree';
 import { MessageNode, type ExplorerNode } from '../explorer/nodes';
@@ -16,7 +17,7 @@ import { ImageNode, RepositoryNode, type ImagesContext } from './nodes';
  * untrusted workspace: a repository's config (core.fsmonitor, hooks) can make git run code.
  */
 export function workspaceRepo(): string | undefined {
-  return vscode.workspace.isTrusted ? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath : undefined;
+  return workspaceTrusted() ? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath : undefined;
 }
 
 /**

@@ -217,10 +217,5 @@ export class LocalStack implements vscode.Disposable {
   }
 }
 
-/** Actions that run code from the compose file are off in an untrusted workspace. */
-export function requireTrust(action: string): void {
-  if (vscode.workspace.isTrusted) return;
-  throw new UserFacingError(`${action} is disabled in an untrusted workspace: it runs code the compose file defines. Viewing the stack and its logs still works.`, [
-    { title: 'Manage Workspace Trust', run: () => vscode.commands.executeCommand('workbench.trust.manage') },
-  ]);
-}
+/** Actions that run code from the compose file (Up, Build, Scale, Shell, Run Airflow CLI) are off in an untrusted workspace. */
+export { requireTrust } from '../../platform/processes';
