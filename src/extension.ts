@@ -18,6 +18,7 @@ import type { TailSessions } from './features/logs/tailSessions';
 /** What activate() returns; the in-host tests read it. */
 export interface ExtensionApi {
   activationMs: number;
+  session: AwsSession;
   clusterTree: ClusterTreeProvider;
   pipeline: PipelineRuns;
   quality: QualityApi;
@@ -48,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   const activationMs = performance.now() - started;
   logger.info(`Airflow on ECS ${context.extension.packageJSON.version} activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, clusterTree, pipeline, quality, images, localStack, logTails };
+  return { activationMs, session, clusterTree, pipeline, quality, images, localStack, logTails };
 }
 
 export function deactivate(): void {

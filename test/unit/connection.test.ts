@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { connectionLabel, resolveConnection, summarizeConnection, type ProfileInfo } from '../../src/core/aws/connection';
+import { connectionLabel, listProfiles, resolveConnection, summarizeConnection, type ProfileInfo } from '../../src/core/aws/connection';
 import { clientOptions } from '../../src/core/aws/clients';
 import { AwsProblem } from '../../src/core/aws/errors';
 import { withAwsProfileFiles } from '../support/awsProfiles';
@@ -62,6 +62,10 @@ describe('resolveConnection against real profile files', () => {
     await assert.rejects(resolveConnection(NONE, {}), (err: unknown) => err instanceof AwsProblem && err.kind === 'noRegion');
     await assert.rejects(resolveConnection({ ...NONE, profile: 'nope', region: 'us-east-1' }, {}), (err: unknown) => err instanceof AwsProblem && err.kind === 'unknownProfile' && /"nope"/.test(err.message));
     await assert.rejects(resolveConnection({ ...NONE, region: 'us-east-1', endpoint: 'localhost:4566' }, {}), (err: unknown) => err instanceof AwsProblem && err.kind === 'invalidEndpoint');
+  });
+
+  it('lists profiles, not the sso-session sections of the config file', async () => {
+    assert.deepEqual((await listProfiles()).map((p) => p.name), ['sso-user', 'test']);
   });
 
   it('works with no AWS files at all', async () => {

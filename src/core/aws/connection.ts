@@ -28,7 +28,8 @@ export interface ProfileInfo {
 /** Profiles from the shared config and credentials files, as the SDK reads them. */
 export async function listProfiles(): Promise<ProfileInfo[]> {
   const { configFile, credentialsFile } = await loadSharedConfigFiles({ ignoreCache: true });
-  const names = new Set([...Object.keys(configFile), ...Object.keys(credentialsFile)]);
+  // The loader keys `[sso-session x]` and `[services x]` sections as `sso-session.x`: they are not profiles.
+  const names = new Set([...Object.keys(configFile), ...Object.keys(credentialsFile)].filter((n) => !/^(sso-session|services)\./.test(n)));
   return [...names].sort().map((name) => {
     const merged = { ...credentialsFile[name], ...configFile[name] };
     const kind = merged.sso_session || merged.sso_start_url
