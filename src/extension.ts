@@ -32,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const { channel, logger } = createLog();
   const session = new AwsSession(logger);
   const registry = new CommandRegistry(context, logger);
-  context.subscriptions.push(channel, session, warnIgnoredMachineSettings());
+  context.subscriptions.push(channel, session, warnIgnoredMachineSettings(context.globalState));
 
   const images = activateImages(context, { session, registry, logger });
   const clusterTree = activateExplorer(context, { session, registry, logger, channel, imageBuild: images.imageBuild });

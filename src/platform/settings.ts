@@ -104,19 +104,23 @@ export function openSetting(key: string): Thenable<unknown> {
   return vscode.commands.executeCommand('workbench.action.openSettings', query);
 }
 
+const IGNORED_SAID_KEY = 'airflowEcs.ignoredMachineSettingsSaid';
+
 /**
- * Says once per key when a machine setting sits in the User settings of a remote window, which
- * ignores it, with the button that opens the Remote settings. VS Code only shows such values
- * until it next reads the settings, so this looks at start-up and on every change.
+ * Says once (per key and value, across restarts) when a machine setting sits in the User
+ * settings of a remote window, which ignores it, with the button that opens the Remote
+ * settings. VS Code only shows such values until it next reads the settings, so this looks
+ * at start-up and on every change.
  */
-export function warnIgnoredMachineSettings(): vscode.Disposable {
-  const said = new Set<string>();
+export function warnIgnoredMachineSettings(state: vscode.Memento): vscode.Disposable {
   const check = () => {
     const cfg = vscode.workspace.getConfiguration(SECTION);
+    const said = state.get<Record<string, string>>(IGNORED_SAID_KEY, {});
     for (const key of MACHINE_KEYS) {
       const { ignoredUserValue } = machineSetting(cfg, key);
-      if (!ignoredUserValue || said.has(key)) continue;
-      said.add(key);
+      if (!ignoredUserValue || said[key] === ignoredUserValue) continue;
+      said[key] = ignoredUserValue;
+      void state.update(IGNORED_SAID_KEY, said);
       void vscode.window.showWarningMessage(
         `${SECTION}.${key} is set in your User settings ("${ignoredUserValue}"), but this remote window reads machine settings only from the Remote settings, so it is not used. Set it in the Remote settings.`,
         'Open Remote Settings',
