@@ -207,8 +207,10 @@ async function* liveBatches(stream: AsyncIterable<StartLiveTailResponseStream>):
   } catch (err) {
     if (err instanceof LiveTailEnded) throw err;
     const e = err as { name?: string; message?: string };
-    if (e.name === 'AbortError') throw toAwsProblem(err, 'logs:StartLiveTail');
-    throw new LiveTailEnded(`${e.name ?? 'Error'}: ${e.message ?? String(err)}`);
+    const problem = toAwsProblem(err, 'logs:StartLiveTail');
+    if (problem.kind === 'aborted') throw problem;
+    // A stream the SDK could not read is said in words, never as the parser's complaint.
+    throw new LiveTailEnded(problem.kind === 'badResponse' ? problem.message : `${e.name ?? 'Error'}: ${e.message ?? String(err)}`);
   }
   throw new LiveTailEnded('The Live Tail session was closed by the server.');
 }
