@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
+import type { TailSession } from '../../../src/features/logs/tailSessions';
 import { control } from '../../support/fakeAws/server';
 
 const AWS = process.env.AIRFLOW_ECS_TEST_AWS ?? '';
@@ -167,6 +168,24 @@ describe('First run: credentials, welcome content and unreadable answers in a re
     }
     assert.match(tooltip, new RegExp(`The endpoint ${AWS.replace(/[.:/]/g, '\\$&')} answered ecr:BatchGetImage with an HTML page \\(HTTP 502\\), not an AWS response: check the endpoint URL setting`));
     assert.doesNotMatch(tooltip, RAW);
+  });
+
+  it('a log tail against an endpoint that answers HTML says so in its channel, in words', async () => {
+    await control(AWS, 'ecs', 'seed', { clusters: [{ name: 'airflow-prod', services: [{ name: 'worker', desiredCount: 1 }] }] });
+    for (const operation of ['FilterLogEvents', 'DescribeLogGroups', 'StartLiveTail']) await control(AWS, 'fake', 'fault', { operation, kind: 'html', status: 200, count: 1000 });
+    api.clusterTree.refresh();
+    const [cluster] = await api.clusterTree.getChildren();
+    const worker = (await api.clusterTree.getChildren(cluster)).find((n) => api.clusterTree.getTreeItem(n).label === 'worker');
+    const session = (await vscode.commands.executeCommand('airflowEcs.logs.tail', worker)) as TailSession;
+    try {
+      for (let i = 0; i < 200 && !session.lines.some((l) => l.includes('not an AWS response')); i++) await new Promise((r) => setTimeout(r, 50));
+      const said = session.lines.find((l) => l.includes('not an AWS response'));
+      assert.ok(said, `the channel says what came back: ${session.lines.join(' | ')}`);
+      assert.match(said, /answered logs:(FilterLogEvents|DescribeLogGroups|StartLiveTail) with an HTML page \(HTTP 200\)/);
+      for (const line of session.lines) assert.doesNotMatch(line, RAW);
+    } finally {
+      await vscode.commands.executeCommand('airflowEcs.logs.stopAll');
+    }
   });
 
   it('two pipeline settings naming one project show it once, with both roles', async () => {
