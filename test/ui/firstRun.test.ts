@@ -92,6 +92,12 @@ describe('UI: first run with credentials only in the environment and no ~/.aws',
     for (let i = 0; i < 100 && ui.fakes.aws.countCalls('ListClusters') === callsBefore; i++) await new Promise((r) => setTimeout(r, 100));
     assert.ok(ui.fakes.aws.countCalls('ListClusters') > callsBefore, 'the refresh reached the endpoint from the Remote settings');
 
+    // Choosing a profile wrote only the profile, to User settings; the endpoint stays where it was.
+    const settings = (scope: string) => JSON.parse(fs.readFileSync(path.join(ui.server.dir, 'ud', scope, 'settings.json'), 'utf8'));
+    assert.equal(settings('User')['airflowEcs.aws.profile'], 'ci');
+    assert.equal(settings('User')['airflowEcs.aws.endpointUrl'], undefined);
+    assert.equal(settings('Machine')['airflowEcs.aws.endpointUrl'], ui.fakes.aws.url);
+
     await workbench.runCommand('Airflow on ECS: Select AWS Profile');
     await pick(workbench.page, 'Default credential chain');
     await workbench.page.locator('.pane-header[aria-label*="Clusters - env @ us-east-1"]').waitFor({ state: 'attached', timeout: 20_000 });

@@ -82,8 +82,6 @@ export class StackTreeProvider implements vscode.TreeDataProvider<StackNode>, vs
       const project = await this.stack.load();
       await this.setState('ok');
       const containers = this.stack.tracker?.containers ?? [];
-      // The walkthrough's "run the local stack" step completes when the project runs.
-      await vscode.commands.executeCommand('setContext', 'airflowEcs.localStack.projectUp', containers.some((c) => c.state === 'running'));
       if (!project.model.ok) {
         const { line, message } = project.model.problem;
         return [new StackMessageNode('compose-error', `${project.display}: error at line ${line}: ${message} (see Problems)`, { title: 'Show Problems', command: 'workbench.actions.view.problems' })];
