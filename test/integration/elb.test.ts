@@ -21,7 +21,7 @@ describe('ELBv2 against the local Query-protocol endpoint', () => {
   });
   beforeEach(() => fakes.aws.reset());
 
-  const api = () => createElbApi({ profile: 'test', region: 'us-east-1', endpoint: fakes.aws.url }, silentLogger);
+  const api = () => createElbApi({ profile: 'test', source: 'test', region: 'us-east-1', endpoint: fakes.aws.url }, silentLogger);
 
   it('follows a target group to its load balancer and listeners', async () => {
     fakes.elb.seed([{ name: 'airflow-api', scheme: 'internal', listeners: [{ protocol: 'HTTP', port: 80 }], targetGroups: ['airflow-api'] }]);
