@@ -35,11 +35,59 @@ function fail(sentence) {
   process.exit(1);
 }
 
-function seedRipgrepCache(tmp) {
-  const rg = '/usr/bin/rg';
-  if (!fs.existsSync(rg)) {
-    fail(`${rg} is missing; install Debian's ripgrep first (apt-get install -y ripgrep).`);
+/** What the install needs from the system besides Node and npm, and how to tell it is there. */
+export const SYSTEM_PACKAGES = [
+  // Seeds @vscode/ripgrep's download (below): code-server's search runs it.
+  { name: 'ripgrep', present: () => findOnPath('rg') !== undefined },
+  // kerberos, a code-server dependency, builds from source here (its prebuilt download is unreachable).
+  { name: 'libkrb5-dev', present: () => fs.existsSync('/usr/include/krb5.h') },
+];
+
+export function findOnPath(command, pathVar = process.env.PATH ?? '') {
+  for (const dir of [...pathVar.split(path.delimiter).filter(Boolean), '/usr/bin']) {
+    const file = path.join(dir, command);
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      return file;
+    } catch {
+      // Not in this directory.
+    }
   }
+  return undefined;
+}
+
+/**
+ * How to get the missing packages: apt-get when we are root and it exists, else one sentence
+ * for the user. Pure, so the unit tests can check every case.
+ */
+export function planSystemPackages(missing, { isRoot, hasAptGet }) {
+  if (missing.length === 0) return { action: 'none' };
+  if (isRoot && hasAptGet) return { action: 'apt-get', packages: missing };
+  const list = missing.join(' ');
+  return {
+    action: 'tell',
+    sentence: `code-server needs the system package${missing.length > 1 ? 's' : ''} ${list}: install ${missing.length > 1 ? 'them' : 'it'} (on Debian or Ubuntu: sudo apt-get install -y ${list}) and run npm start again.`,
+  };
+}
+
+function ensureSystemPackages() {
+  const missing = SYSTEM_PACKAGES.filter((p) => !p.present()).map((p) => p.name);
+  const plan = planSystemPackages(missing, { isRoot: process.getuid?.() === 0, hasAptGet: findOnPath('apt-get') !== undefined });
+  if (plan.action === 'none') return;
+  if (plan.action === 'tell') fail(plan.sentence);
+  console.log(`install-code-server: installing ${plan.packages.join(' ')} with apt-get`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...plan.packages], { stdio: 'inherit', env }).status === 0;
+  // A fresh machine often has no package lists yet.
+  if (!install() && !(spawnSync('apt-get', ['update'], { stdio: 'inherit', env }).status === 0 && install())) {
+    fail(`apt-get could not install ${plan.packages.join(' ')}; see its output above.`);
+  }
+  const still = SYSTEM_PACKAGES.filter((p) => !p.present()).map((p) => p.name);
+  if (still.length) fail(`apt-get ran, but ${still.join(' ')} is still missing.`);
+}
+
+function seedRipgrepCache(tmp) {
+  const rg = findOnPath('rg');
   if (os.arch() !== 'x64') {
     fail(`only x86_64 is supported here (this machine is ${os.arch()}).`);
   }
@@ -70,11 +118,13 @@ function checkInstall() {
   }
 }
 
-function main() {
+/** Installs code-server unless it is there; on failure says why in one sentence and exits. */
+export function ensureCodeServer() {
   if (isComplete()) {
     console.log(`install-code-server: code-server ${CODE_SERVER_VERSION} already in ${path.relative(repoRoot, installDir)}`);
-    return;
+    return true;
   }
+  ensureSystemPackages();
   const started = Date.now();
   console.log(`install-code-server: installing code-server ${CODE_SERVER_VERSION} into ${path.relative(repoRoot, installDir)} (about a minute)`);
   fs.rmSync(installDir, { recursive: true, force: true });
@@ -115,8 +165,9 @@ function main() {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   console.log(`install-code-server: done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return true;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main();
+  ensureCodeServer();
 }

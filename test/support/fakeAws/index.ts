@@ -7,6 +7,7 @@ import { FakeLogs } from './logs';
 export { FakeAws, AwsFault, control } from './server';
 export type { SeedCluster, SeedService, SeedTask } from './ecs';
 export type { SeedRepository, SeedImage } from './ecr';
+export type { SeedProject, SeedBuild } from './codebuild';
 
 /** A started fake with every service we speak registered. */
 export async function startFakeAws(): Promise<{ aws: FakeAws; ecs: FakeEcs; ecr: FakeEcr; codebuild: FakeCodeBuild; logs: FakeLogs }> {
@@ -15,8 +16,8 @@ export async function startFakeAws(): Promise<{ aws: FakeAws; ecs: FakeEcs; ecr:
   const ecr = new FakeEcr();
   const logs = new FakeLogs();
   // CodeBuild writes its build output where CodeBuild does: /aws/codebuild/<project>, one stream per build.
-  const codebuild = new FakeCodeBuild((group, stream, lines) => {
-    logs.addEvents(group, stream, lines.map((message) => ({ timestamp: Date.now(), message })));
+  const codebuild = new FakeCodeBuild((group, stream, lines, at = Date.now()) => {
+    logs.addEvents(group, stream, lines.map((message) => ({ timestamp: at, message })));
   });
   aws.register('ecs', ecs);
   aws.register('ecr', ecr);
