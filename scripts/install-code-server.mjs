@@ -60,19 +60,20 @@ export function findOnPath(command, pathVar = process.env.PATH ?? '') {
  * How to get the missing packages: apt-get when we are root and it exists, else one sentence
  * for the user. Pure, so the unit tests can check every case.
  */
-export function planSystemPackages(missing, { isRoot, hasAptGet }) {
+export function planSystemPackages(missing, { isRoot, hasAptGet }, neededBy = 'code-server') {
   if (missing.length === 0) return { action: 'none' };
   if (isRoot && hasAptGet) return { action: 'apt-get', packages: missing };
   const list = missing.join(' ');
   return {
     action: 'tell',
-    sentence: `code-server needs the system package${missing.length > 1 ? 's' : ''} ${list}: install ${missing.length > 1 ? 'them' : 'it'} (on Debian or Ubuntu: sudo apt-get install -y ${list}) and run npm start again.`,
+    sentence: `${neededBy} needs the system package${missing.length > 1 ? 's' : ''} ${list}: install ${missing.length > 1 ? 'them' : 'it'} (on Debian or Ubuntu: sudo apt-get install -y ${list}) and run npm start again.`,
   };
 }
 
-function ensureSystemPackages() {
-  const missing = SYSTEM_PACKAGES.filter((p) => !p.present()).map((p) => p.name);
-  const plan = planSystemPackages(missing, { isRoot: process.getuid?.() === 0, hasAptGet: findOnPath('apt-get') !== undefined });
+/** Makes sure `packages` are there, installing them when it can; else says what to do and exits. */
+export function ensureSystemPackages(packages = SYSTEM_PACKAGES, neededBy = 'code-server') {
+  const missing = packages.filter((p) => !p.present()).map((p) => p.name);
+  const plan = planSystemPackages(missing, { isRoot: process.getuid?.() === 0, hasAptGet: findOnPath('apt-get') !== undefined }, neededBy);
   if (plan.action === 'none') return;
   if (plan.action === 'tell') fail(plan.sentence);
   console.log(`install-code-server: installing ${plan.packages.join(' ')} with apt-get`);
@@ -82,7 +83,7 @@ function ensureSystemPackages() {
   if (!install() && !(spawnSync('apt-get', ['update'], { stdio: 'inherit', env }).status === 0 && install())) {
     fail(`apt-get could not install ${plan.packages.join(' ')}; see its output above.`);
   }
-  const still = SYSTEM_PACKAGES.filter((p) => !p.present()).map((p) => p.name);
+  const still = packages.filter((p) => !p.present()).map((p) => p.name);
   if (still.length) fail(`apt-get ran, but ${still.join(' ')} is still missing.`);
 }
 

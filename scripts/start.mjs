@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureCodeServer } from './install-code-server.mjs';
+import { ensureCodeServer, ensureSystemPackages, findOnPath } from './install-code-server.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const real = process.argv.includes('--real') || process.env.AIRFLOW_ECS_REAL === '1';
@@ -76,6 +76,7 @@ function writeJson(file, value) {
 /** Bundles the demo servers (test/support/demo, which reuses the test fakes) and starts them. */
 async function startDemo() {
   const started = Date.now();
+  ensureSystemPackages([{ name: 'git', present: () => findOnPath('git') !== undefined }], 'The demo workspace');
   const esbuild = await import('esbuild');
   const bundle = path.join(demoDir, 'demo-server.cjs');
   await esbuild.build({
@@ -205,7 +206,13 @@ const desktop = onPath('code');
 if (!desktop && !(await ensureCodeServer())) {
   process.exit(1);
 }
-const demo = real ? undefined : await startDemo();
+let demo;
+try {
+  demo = real ? undefined : await startDemo();
+} catch (err) {
+  console.error(`start: the demo could not start: ${err.message}`);
+  process.exit(1);
+}
 const workspace = demo?.workspace ?? path.join(repoRoot, 'sample-dags');
 if (desktop) {
   startDesktop(demo, workspace);

@@ -71,6 +71,7 @@ describe('UI: the demo that `npm start` opens', () => {
       start.stdout!.on('data', look);
       start.once('exit', (code) => reject(new Error(`start exited (${code}) before printing a URL:\n${output}`)));
     });
+    console.log(`      the URL appeared ${((Date.now() - startedAt) / 1000).toFixed(1)} s after \`node scripts/start.mjs\` started`);
     assert.match(output, /demo AWS endpoint http:\/\/127\.0\.0\.1:\d+, demo SonarCloud http:\/\/127\.0\.0\.1:\d+/);
     workbench = await openWorkbench(url);
     browserOpen = true;

@@ -93,7 +93,7 @@ describe('install-code-server: what it needs from the system', () => {
   // A plain ES module; Node 20.19+ loads it with require().
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { planSystemPackages } = require(path.resolve(__dirname, '..', '..', '..', 'scripts', 'install-code-server.mjs')) as {
-    planSystemPackages(missing: string[], how: { isRoot: boolean; hasAptGet: boolean }): { action: string; packages?: string[]; sentence?: string };
+    planSystemPackages(missing: string[], how: { isRoot: boolean; hasAptGet: boolean }, neededBy?: string): { action: string; packages?: string[]; sentence?: string };
   };
 
   it('does nothing when nothing is missing', () => {
@@ -110,5 +110,6 @@ describe('install-code-server: what it needs from the system', () => {
     assert.equal(notRoot.sentence, 'code-server needs the system packages ripgrep libkrb5-dev: install them (on Debian or Ubuntu: sudo apt-get install -y ripgrep libkrb5-dev) and run npm start again.');
     const noApt = planSystemPackages(['ripgrep'], { isRoot: true, hasAptGet: false });
     assert.match(noApt.sentence!, /^code-server needs the system package ripgrep: install it \(/);
+    assert.match(planSystemPackages(['git'], { isRoot: false, hasAptGet: true }, 'The demo workspace').sentence!, /^The demo workspace needs the system package git: /);
   });
 });
