@@ -83,6 +83,7 @@ async function startDemo() {
     entryPoints: [path.join(repoRoot, 'test', 'support', 'demo', 'server.ts')],
     bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile: bundle, logLevel: 'warning',
   });
+  await esbuild.stop(); // Its service process would otherwise live as long as we do.
   const { startDemo: start } = createRequire(import.meta.url)(bundle);
   const demo = await start({ repoRoot, dir: demoDir });
   console.log(`start: demo AWS endpoint ${demo.awsUrl}, demo SonarCloud ${demo.sonarUrl}, workspace ${path.relative(repoRoot, demo.workspace)} (${Date.now() - started} ms)`);

@@ -88,6 +88,7 @@ export class FakeCodeBuild implements FakeService {
           ...(failing ? { contexts: [{ statusCode: 'COMMAND_EXECUTION_ERROR', message: project.failAt!.message }] } : {}),
         });
         at += step;
+        this.logSink(group, streamName, [`[Container] ${new Date(at * 1000).toISOString()} Phase complete: ${phase} State: ${failing ? 'FAILED' : 'SUCCEEDED'}`], at * 1000);
         if (failing) {
           this.logSink(group, streamName, [`[Container] ${new Date(at * 1000).toISOString()} Phase context status code: COMMAND_EXECUTION_ERROR Message: ${project.failAt!.message}`], at * 1000);
           if (phase !== 'FINALIZING') phases.push({ phaseType: 'FINALIZING', startTime: at, endTime: at, durationInSeconds: 0, phaseStatus: 'SUCCEEDED' });
