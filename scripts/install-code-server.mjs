@@ -41,6 +41,9 @@ export const SYSTEM_PACKAGES = [
   { name: 'ripgrep', present: () => findOnPath('rg') !== undefined },
   // kerberos, a code-server dependency, builds from source here (its prebuilt download is unreachable).
   { name: 'libkrb5-dev', present: () => fs.existsSync('/usr/include/krb5.h') },
+  // node-gyp builds node-pty, kerberos, spdlog... from source: a compiler, make and Python.
+  { name: 'build-essential', present: () => findOnPath('make') !== undefined && findOnPath('g++') !== undefined },
+  { name: 'python3', present: () => findOnPath('python3') !== undefined },
 ];
 
 export function findOnPath(command, pathVar = process.env.PATH ?? '') {
