@@ -18,6 +18,8 @@ export const codeServerBin = path.join(installDir, 'node_modules', 'code-server'
 const RIPGREP_PACKAGE_VERSION = '1.15.11';
 const RIPGREP_ASSET = 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz';
 
+const nodePrefix = path.resolve(path.dirname(process.execPath), '..');
+
 function installedVersion() {
   try {
     return JSON.parse(fs.readFileSync(path.join(installDir, 'node_modules', 'code-server', 'package.json'), 'utf8')).version;
@@ -145,6 +147,9 @@ export function ensureCodeServer() {
       ...process.env,
       TMPDIR: tmp,
       npm_config_unsafe_perm: 'true',
+      // node-gyp downloads Node's headers from nodejs.org unless told where they are; Node's own
+      // builds and Debian/NodeSource packages ship them beside the binary.
+      ...(!process.env.npm_config_nodedir && fs.existsSync(path.join(nodePrefix, 'include', 'node', 'node.h')) ? { npm_config_nodedir: nodePrefix } : {}),
       npm_config_yes: 'true',
       // npm 11 runs no dependency install scripts unless allowed, and code-server needs many
       // (its own postinstall runs `npm install` in lib/vscode and lib/vscode/extensions, building
