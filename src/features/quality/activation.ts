@@ -89,7 +89,7 @@ export function activateQuality(context: vscode.ExtensionContext, services: Qual
       if (e.affectsConfiguration(`${SECTION}.sonar`)) void service.updateStateKey().then(refreshInBackground);
     }),
   );
-  void service.updateStateKey().then(refreshInBackground);
+  void service.seedDemoToken().then(() => service.updateStateKey()).then(refreshInBackground);
   return { service, tree, refreshInBackground };
 }
 

@@ -5,6 +5,7 @@ import type { Logger } from '../../core/log';
 import { readGitState, type GitState } from '../../core/git/git';
 import type { SonarComponent, SonarHotspot, SonarIssue } from '../../core/sonar/api';
 import { SonarClient, SonarProblem } from '../../core/sonar/client';
+import { demoSonarToken } from '../../core/sonar/demoToken';
 import { gateView, type GateView } from '../../core/sonar/gate';
 import {
   clampRange, ComponentResolver, mapFindings, SEVERITIES, sonarUrls, type Finding, type FindingRange, type Severity,
@@ -119,6 +120,18 @@ export class QualityService implements vscode.Disposable {
     if (token) await this.secrets.store(tokenKey(project.host), token);
     else await this.secrets.delete(tokenKey(project.host));
     await this.updateStateKey();
+  }
+
+  /**
+   * Signs in to the local server of `npm start`'s demo with the token it passes (see demoToken.ts).
+   * Each demo run has a new token, and the browser keeps secrets across runs: replace an old one.
+   */
+  async seedDemoToken(): Promise<void> {
+    const project = await this.findProject();
+    const token = project && demoSonarToken(project.host, process.env);
+    if (!project || !token || (await this.token(project)) === token) return;
+    await this.secrets.store(tokenKey(project.host), token);
+    this.logger.info(`Sonar: signed in to the demo server ${project.host}.`);
   }
 
   async updateStateKey(): Promise<void> {

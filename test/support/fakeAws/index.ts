@@ -9,6 +9,7 @@ export { FakeAws, AwsFault, control } from './server';
 export type { SeedCluster, SeedService, SeedTask } from './ecs';
 export type { SeedRepository, SeedImage } from './ecr';
 export { FakeElb, type SeedLoadBalancer } from './elb';
+export type { SeedProject, SeedBuild } from './codebuild';
 
 /** A started fake with every service we speak registered. */
 export async function startFakeAws(): Promise<{ aws: FakeAws; ecs: FakeEcs; ecr: FakeEcr; codebuild: FakeCodeBuild; logs: FakeLogs; elb: FakeElb }> {
@@ -18,8 +19,8 @@ export async function startFakeAws(): Promise<{ aws: FakeAws; ecs: FakeEcs; ecr:
   const logs = new FakeLogs();
   const elb = new FakeElb();
   // CodeBuild writes its build output where CodeBuild does: /aws/codebuild/<project>, one stream per build.
-  const codebuild = new FakeCodeBuild((group, stream, lines) => {
-    logs.addEvents(group, stream, lines.map((message) => ({ timestamp: Date.now(), message })));
+  const codebuild = new FakeCodeBuild((group, stream, lines, at = Date.now()) => {
+    logs.addEvents(group, stream, lines.map((message) => ({ timestamp: at, message })));
   });
   aws.register('ecs', ecs);
   aws.register('ecr', ecr);
