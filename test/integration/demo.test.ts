@@ -41,8 +41,10 @@ describe('demo: the environment npm start seeds, read with the real SDK', () => 
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('signs with the demo\'s own default profile in us-east-1, never ~/.aws', () => {
-    assert.equal(conn.profile, 'default');
+  it('signs with the demo\'s own credentials in us-east-1, never ~/.aws', () => {
+    // No profile is chosen: the SDK's default chain takes the demo's environment keys first.
+    assert.equal(conn.profile, undefined);
+    assert.equal(conn.source, 'env');
     assert.equal(conn.region, 'us-east-1');
     assert.ok(process.env.AWS_CONFIG_FILE!.startsWith(dir) && process.env.AWS_SHARED_CREDENTIALS_FILE!.startsWith(dir));
   });

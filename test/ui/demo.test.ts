@@ -204,7 +204,7 @@ describe('UI: the demo that `npm start` opens', () => {
     await input.press('Enter');
     const build = workbench.treeRow('#21').first();
     await build.waitFor({ timeout: 30_000 });
-    assert.match(await build.innerText(), /Add the daily report DAG/);
+    assert.match(await build.innerText(), /Add the daily report and Snowflake load DAGs/);
     await page.locator('.part.panel .view-lines', { hasText: 'Quality gate ERROR: new_security_rating' }).first().waitFor({ timeout: 60_000 });
     await workbench.treeRow('#21').filter({ hasText: 'failed' }).first().waitFor({ timeout: 60_000 });
     await workbench.screenshot('demo-pipeline-failed');

@@ -1,7 +1,7 @@
 // What the demo's AWS account and SonarCloud project hold: an Airflow-on-ECS deployment named as
 // infra-templates/cloudformation/airflow-ecs.yaml names it (project `airflow-ecs`), whose images
 // and builds trace back to the demo workspace's own commits. Pure data, no servers.
-import type { SeedBuild, SeedCluster, SeedProject, SeedRepository } from '../fakeAws';
+import { FakeElb, type SeedBuild, type SeedCluster, type SeedLoadBalancer, type SeedProject, type SeedRepository } from '../fakeAws';
 import type { SeedContainer } from '../fakeAws/ecs';
 import type { SeedFinding, SeedImage } from '../fakeAws/ecr';
 import { FAILING_GATE, SAMPLE_ORGANIZATION, SAMPLE_PROJECT_KEY, sampleHotspots, sampleIssues, type FakeSonarProject } from '../fakeSonar';
@@ -78,6 +78,13 @@ export function deployedIndex(commits: readonly DemoCommit[]): number {
  * The cluster: every service on the deployed image, the workers at three tasks, and the
  * standalone `airflow db migrate` task that ran before the deployment and stopped.
  */
+const DEMO_TARGET_GROUP = 'airflow-ecs-api';
+
+/** The api-server's load balancer, as the template creates it (internal, HTTP). */
+export function demoLoadBalancers(): SeedLoadBalancer[] {
+  return [{ name: 'airflow-ecs-api', scheme: 'internal', listeners: [{ protocol: 'HTTP', port: 80 }], targetGroups: [DEMO_TARGET_GROUP] }];
+}
+
 export function demoCluster(deployedBuild: number, deployedDigest: string): SeedCluster {
   const container = (name: string): SeedContainer[] => [{ name, image: `${REPOSITORY_URI}:${imageTag(deployedBuild)}`, imageDigest: deployedDigest }];
   return {
@@ -91,6 +98,8 @@ export function demoCluster(deployedBuild: number, deployedDigest: string): Seed
       logConfiguration: awslogs(s.name),
       events: [`(service ${s.name}) has reached a steady state.`, `(service ${s.name}) has started ${s.desiredCount} tasks: (task ${s.name}).`],
       ...(s.name === 'worker' ? { stopped: 1 } : {}),
+      // The template puts the api-server behind a load balancer (Open Airflow UI follows it).
+      ...(s.name === 'api-server' ? { loadBalancers: [{ targetGroupArn: FakeElb.targetGroupArn(DEMO_TARGET_GROUP), containerName: 'api-server', containerPort: 8080 }] } : {}),
     })),
     standaloneTasks: [{
       family: 'airflow-ecs-db-migrate', revision: 7, lastStatus: 'STOPPED', desiredStatus: 'STOPPED',

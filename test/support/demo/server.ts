@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { startFakeAws } from '../fakeAws';
 import { startFakeSonar } from '../fakeSonar';
 import {
-  demoBuilds, demoCluster, demoProjects, demoRepository, demoSonarProject, deployedIndex, DEMO_CLUSTER, DEMO_DAG_PROJECT, DEMO_IMAGE_PROJECT,
+  demoBuilds, demoCluster, demoLoadBalancers, demoProjects, demoRepository, demoSonarProject, deployedIndex, DEMO_CLUSTER, DEMO_DAG_PROJECT, DEMO_IMAGE_PROJECT,
   DEMO_LOG_GROUP, DEMO_REGION, DEMO_REPOSITORY, FIRST_IMAGE_BUILD, serviceStartLines, workerLines,
 } from './deployment';
 import { createDemoWorkspace, FIRST_FAILING_COMMIT } from './workspace';
@@ -60,6 +60,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     // demoRepository lists the newest image first.
     const deployed = deployedIndex(commits);
     fakes.ecs.seed([demoCluster(FIRST_IMAGE_BUILD + deployed, digests[commits.length - 1 - deployed])]);
+    fakes.elb.seed(demoLoadBalancers());
 
     fakes.codebuild.seed(demoProjects(commits));
     const builds = demoBuilds(commits, FIRST_FAILING_COMMIT);

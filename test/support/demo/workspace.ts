@@ -9,10 +9,10 @@ import { DEMO_DAG_PROJECT, DEMO_IMAGE_PROJECT, DEMO_REPOSITORY, type DemoCommit 
 
 /** The commits, oldest first: which paths each adds and its subject. */
 export const DEMO_HISTORY: readonly { paths: string[]; subject: string }[] = [
-  { paths: ['dags/etl_taskflow.py', 'tests', 'sonar-project.properties'], subject: 'Add the orders ETL DAG and its tests' },
+  { paths: ['dags/etl_taskflow.py', 'dags/asset_consumer.py', 'tests', 'sonar-project.properties'], subject: 'Add the orders ETL DAG, its asset-driven report and their tests' },
   { paths: ['infra'], subject: 'Add the Airflow image, compose stack and pipelines' },
   { paths: ['dags/sensor_branching.py'], subject: 'Add the marker-file sensor DAG' },
-  { paths: ['dags/bad_tempfile_example.py', '.vscode'], subject: 'Add the daily report DAG' },
+  { paths: ['dags/bad_tempfile_example.py', 'dags/broken_import_example.py', '.vscode'], subject: 'Add the daily report and Snowflake load DAGs' },
 ];
 /** The first commit whose DAG build fails the quality gate (it brings bad_tempfile_example.py). */
 export const FIRST_FAILING_COMMIT = 3;
