@@ -27,6 +27,8 @@ export interface SeedImage {
   blob?: 'ok' | 'forbidden' | 'hang';
   /** Fix the digest (so ECS tasks can name it); by default it is the manifest's sha256. */
   digest?: string;
+  /** Scanned today already: StartImageScan answers LimitExceededException, as ECR does. */
+  scanQuotaUsed?: boolean;
 }
 
 export interface SeedRepository {
@@ -46,6 +48,7 @@ interface StoredImage {
   size: number;
   scan?: string;
   findings: SeedFinding[];
+  scanQuotaUsed?: boolean;
 }
 
 interface RepoState {
@@ -143,6 +146,7 @@ export class FakeEcr implements FakeService {
       size: Math.round((img.sizeMB ?? 450) * 1024 * 1024),
       scan: img.scan,
       findings: img.findings ?? [],
+      scanQuotaUsed: img.scanQuotaUsed,
     };
   }
 
@@ -252,7 +256,9 @@ export class FakeEcr implements FakeService {
       const img = this.image(state, input.imageId as Json);
       if (!img) throw new AwsFault('ImageNotFoundException', 'The image requested does not exist in the specified repository.');
       if (img.mediaType.includes('distribution.manifest.v1')) throw new AwsFault('UnsupportedImageTypeException', 'The image is of a type that cannot be scanned.');
+      if (img.scanQuotaUsed) throw new AwsFault('LimitExceededException', 'The scan quota per image has been exceeded. Wait and then try again.');
       img.scan = 'IN_PROGRESS';
+      img.scanQuotaUsed = true;
       return { registryId: ACCOUNT, repositoryName: state.name, imageId: { imageDigest: img.digest }, imageScanStatus: { status: 'IN_PROGRESS' } };
     },
     GetAuthorizationToken: () => ({
