@@ -68,7 +68,7 @@ interface RepoState {
   name: string;
   scanType: 'BASIC' | 'ENHANCED';
   images: StoredImage[];
-  /** Child manifests of indexes: fetchable by digest, not listed. */
+  /** Child manifests of the index being made, listed with it once it is. */
   hidden: Map<string, StoredImage>;
 }
 
@@ -102,6 +102,9 @@ export class FakeEcr implements FakeService {
       digests[r.name] = r.images.map((img, i) => {
         const stored = this.makeImage(state, img, i);
         state.images.push(stored);
+        // ECR lists the children of an index as untagged images of the same push.
+        for (const child of state.hidden.values()) state.images.push({ ...child, pushedAt: stored.pushedAt, size: Math.round(stored.size / 2) });
+        state.hidden.clear();
         return stored.digest;
       });
     }
@@ -207,7 +210,8 @@ export class FakeEcr implements FakeService {
       manifest,
       tags: img.tags ?? [],
       pushedAt: (Date.now() - (img.pushedMinutesAgo ?? i * 60) * 60_000) / 1000,
-      size: Math.round((img.sizeMB ?? 450) * 1024 * 1024),
+      // A Helm chart is a few KB, an Airflow image hundreds of MB.
+      size: Math.round((img.sizeMB ?? (img.kind === 'artifact' ? 0.003 : 450)) * 1024 * 1024),
       scan: img.scan,
       findings: img.findings ?? [],
       scanQuotaUsed: img.scanQuotaUsed,
