@@ -57,7 +57,8 @@ export class ImageTreeProvider extends NodeTreeProvider {
       await this.resolveCommit(node.commitSha);
       this.changed.fire(node);
     };
-    const missing = nodes.filter((n) => n.digest && !this.loader.cached(n.digest));
+    // A lookup that failed is tried again on Refresh, not each time VS Code asks for the rows.
+    const missing = nodes.filter((n) => n.digest && !this.loader.cached(n.digest) && !this.failures.has(n.digest));
     const cachedRows = Promise.all(nodes.filter((n) => !missing.includes(n)).map(redraw));
     const pending: Promise<void>[] = [];
     if (missing.length) {

@@ -175,6 +175,10 @@ describe('Images view in a real extension host', () => {
     const fetched = await blobFetches();
     assert.ok(fetched >= 4, `cold expansion fetched ${fetched} config blobs`);
     const batches = await callCount('BatchGetImage');
+    // VS Code asks for the rows again on every redraw: the failed lookup (403) waits for Refresh.
+    await children(repo.node);
+    await children(repo.node);
+    assert.equal(await callCount('BatchGetImage'), batches);
     api.images.tree.refresh(repo.node);
     const again = await settled(repo.node);
     assert.match(again[0].description, /^#42/);
