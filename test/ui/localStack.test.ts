@@ -73,7 +73,7 @@ describe('UI: the Local Stack view on a real Docker engine', function () {
     await page.mouse.move(0, 0);
     await workbench.viewTitleAction('Local Stack', 'Local Stack: Logs');
     // The project's tail (every service), not the focused worker's.
-    await page.locator('.part.panel .view-lines', { hasText: /scheduler-\d\s\|\sscheduler heartbeat/ }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.part.panel .view-lines', { hasText: /scheduler-\d\s\|\sscheduler\sheartbeat/ }).first().waitFor({ timeout: 30_000 });
     await page.locator('.part.panel .view-lines', { hasText: /worker-\d\s\|\sworker\sline/ }).first().waitFor({ timeout: 30_000 });
 
     await workbench.runCommand('Airflow on ECS: Local Stack: Down');
