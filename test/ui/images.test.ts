@@ -57,7 +57,7 @@ describe('UI: the Images view as a person uses it', () => {
     const before = fakes.aws.countCalls('DescribeRepositories');
     fakes.ecr.seed([{ name: 'airflow', images: [
       { tags: ['build-8', 'latest'], labels: { BUILD_NUMBER: '8', SOURCE_VERSION: sha }, pushedMinutesAgo: 1 },
-      { tags: ['build-7'], labels: { BUILD_NUMBER: '7', SOURCE_VERSION: sha }, pushedMinutesAgo: 3, scan: 'COMPLETE' },
+      { tags: ['build-7'], labels: { BUILD_NUMBER: '7', SOURCE_VERSION: sha }, pushedMinutesAgo: 3, scan: 'COMPLETE', scanQuotaUsed: true },
     ] }]);
     await workbench.page.mouse.move(0, 0);
     await workbench.viewTitleAction('Images', 'Refresh Images');
@@ -77,6 +77,14 @@ describe('UI: the Images view as a person uses it', () => {
     assert.match(texts[2], /airflow:latest\s*tag: moves with the next push/);
     await workbench.screenshot('images-copy-uri');
     await workbench.page.keyboard.press('Escape');
+  });
+
+  it('says at once, without retrying, that the scan quota of an image is used up', async () => {
+    const { workbench, fakes } = ui;
+    const before = fakes.aws.countCalls('StartImageScan');
+    await workbench.contextMenu(workbench.treeRow('build-7').first(), 'Start Image Scan');
+    await workbench.waitForNotification('scan quota for this image is used up');
+    assert.equal(fakes.aws.countCalls('StartImageScan') - before, 1);
   });
 
   it('says that Fetch Commits has nothing to fetch from in a clone without a remote', async () => {

@@ -178,7 +178,7 @@ export class CommitNode extends ExplorerNode {
   get id() { return `${this.image.id}#commit`; }
   treeItem() {
     const known = this.info && this.info !== 'unknown' ? this.info : undefined;
-    const ti = new vscode.TreeItem(known ? `${shortSha(this.sha)} ${known.subject}` : `Commit ${shortSha(this.sha)}`, vscode.TreeItemCollapsibleState.None);
+    const ti = new vscode.TreeItem(known ? `${shortSha(known.sha)} ${known.subject}` : `Commit ${shortSha(this.sha)}`, vscode.TreeItemCollapsibleState.None);
     ti.id = this.id;
     ti.description = known ? `${known.author} · ${known.date.slice(0, 10)}` : this.info === 'unknown' ? 'not in this clone: fetch?' : '';
     ti.tooltip = known ? `${known.sha}\n${known.subject}\n${known.author}, ${known.date}` : `${this.sha} is not in this workspace's git repository. Fetch, then look again.`;

@@ -209,6 +209,18 @@ describe('Images view in a real extension host', () => {
     assert.equal(unknown.item.contextValue, 'airflowEcs.commit.unknown');
   });
 
+  it('images: a branch name as SOURCE_VERSION resolves to its commit in the clone', async () => {
+    // The checked-out branch (`HEAD` itself, also a ref, when CI checks out a detached commit).
+    const branch = git('rev-parse', '--abbrev-ref', 'HEAD');
+    await seed([{ name: 'airflow', images: [{ tags: ['from-branch'], labels: { BUILD_NUMBER: '50', SOURCE_VERSION: branch } }] }]);
+    const repo = await child(undefined, 'airflow');
+    await settled(repo.node);
+    const tag = await child(repo.node, 'from-branch');
+    const [commit] = await children(tag.node);
+    assert.equal(commit.label, `${head.slice(0, 7)} ${git('log', '-1', '--format=%s', head)}`);
+    assert.equal(commit.item.contextValue, 'airflowEcs.commit.known');
+  });
+
   it('images: lists scan findings with package, version and advisory link', async () => {
     await seed([airflowRepo()]);
     const repo = await child(undefined, 'airflow');
