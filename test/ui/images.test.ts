@@ -85,6 +85,8 @@ describe('UI: the Images view as a person uses it', () => {
     await workbench.contextMenu(workbench.treeRow('build-7').first(), 'Start Image Scan');
     await workbench.waitForNotification('scan quota for this image is used up');
     assert.equal(fakes.aws.countCalls('StartImageScan') - before, 1);
+    await workbench.runCommand('Notifications: Clear All Notifications');
+    await workbench.page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'hidden' });
   });
 
   it('says that Fetch Commits has nothing to fetch from in a clone without a remote', async () => {
