@@ -82,6 +82,8 @@ export interface Workbench extends Browser {
   expand(row: Locator, child: Locator): Promise<void>;
   /** Moves the pointer to an empty spot and waits for hovers and tooltips to close. */
   clearOverlays(): Promise<void>;
+  /** Runs a view's title-bar action: a toolbar button, else an item of its "More Actions..." menu. */
+  viewTitleAction(viewTitle: string, actionTitle: string): Promise<void>;
   /** Drags the side bar's edge so long tree descriptions fit in screenshots. */
   widenSideBar(width: number): Promise<void>;
 }
@@ -222,6 +224,29 @@ export async function openWorkbench(url: string, opts: { timeoutMs?: number } = 
       await page.mouse.down();
       await page.mouse.move(box.x + width, y, { steps: 5 });
       await page.mouse.up();
+    },
+    viewTitleAction: async (viewTitle, actionTitle) => {
+      const header = page.locator(`.pane-header[aria-label^="${viewTitle}"]`).first();
+      // The toolbar shows on hover; a tooltip or notification may sit over it, so point again on a retry.
+      const button = header.locator(`.actions .action-label[aria-label^="${actionTitle}"]`).first();
+      for (let attempt = 1; ; attempt++) {
+        await header.hover();
+        try {
+          if (await button.count()) await button.click({ timeout: 3000 });
+          else {
+            await header.locator('.actions .action-label[aria-label^="More Actions"]').first().click({ timeout: 3000 });
+            const item = page.locator('.monaco-menu .action-item', { hasText: actionTitle }).first();
+            await item.hover();
+            await page.locator('.monaco-menu .action-item.focused', { hasText: actionTitle }).first().waitFor({ timeout: 3000 });
+            await page.keyboard.press('Enter');
+          }
+          return;
+        } catch (err) {
+          if (attempt === 5) throw new Error(`the ${viewTitle} view has no title action "${actionTitle}": ${err}`);
+          await page.keyboard.press('Escape');
+          await page.mouse.move(0, 0);
+        }
+      }
     },
     contextMenu: async (row, itemLabel) => {
       const menu = page.locator('.monaco-menu .action-item', { hasText: itemLabel }).first();

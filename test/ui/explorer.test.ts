@@ -56,4 +56,15 @@ describe('UI: the Clusters view as a person uses it', () => {
     assert.match(await row.innerText(), /STOPPED.*UserInitiated/s);
     await ui.workbench.screenshot('explorer-stopped-task');
   });
+
+  it('refreshes the whole view from the title after a click on a row', async () => {
+    const { workbench, fakes } = ui;
+    await workbench.treeRow('worker').first().click();
+    const before = fakes.aws.countCalls('ListClusters');
+    fakes.ecs.seed([{ name: 'airflow-staging', services: [{ name: 'scheduler', desiredCount: 1 }] }]);
+    await workbench.page.mouse.move(0, 0);
+    await workbench.viewTitleAction('Clusters', 'Refresh');
+    await workbench.treeRow('airflow-staging').first().waitFor({ timeout: 30_000 });
+    assert.equal(fakes.aws.countCalls('ListClusters'), before + 1, 'the title action listed the clusters again, not only the focused service');
+  });
 });

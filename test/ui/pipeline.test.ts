@@ -97,4 +97,15 @@ describe('UI: the DAG pipeline as a person runs it', () => {
     assert.equal(await input.inputValue(), remembered);
     await input.press('Escape');
   });
+
+  it('asks which pipeline from the title after a click on a build row, instead of taking the row for one', async () => {
+    const { workbench } = ui;
+    await workbench.treeRow('#1').first().click();
+    await workbench.page.mouse.move(0, 0);
+    await workbench.viewTitleAction('Pipelines', 'Select CodeBuild Project');
+    const rows = workbench.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await rows.filter({ hasText: 'Image pipeline' }).first().waitFor({ timeout: 15_000 });
+    assert.deepEqual((await rows.allInnerTexts()).map((t) => t.trim()), ['DAG pipeline', 'Image pipeline']);
+    await workbench.page.keyboard.press('Escape');
+  });
 });

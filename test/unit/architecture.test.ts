@@ -46,6 +46,7 @@ describe('architecture', () => {
     }
     assert.ok(registered.size >= 10, `found ${registered.size} command ids in the id tables`);
     assert.deepEqual([...registered].filter((id) => !contributed.has(id)), []);
-    assert.deepEqual([...contributed].filter((id) => !registered.has(id)), []);
+    // `<id>.title` (view titles) is registered by the command registry along with `<id>`.
+    assert.deepEqual([...contributed].filter((id) => !registered.has(id) && !(id.endsWith('.title') && registered.has(id.slice(0, -'.title'.length)))), []);
   });
 });

@@ -37,11 +37,15 @@ export interface CommitInfo {
 
 const SEP = '\x1f';
 
-/** The commit, or undefined when this clone does not have it (or `cwd` is not a repository). */
+/**
+ * The commit a SHA or a ref (`main`, `v1.2`, `origin/main`: a build's SOURCE_VERSION may be either)
+ * names, or undefined when this clone does not have it (or `cwd` is not a repository).
+ */
 export async function commitInfo(cwd: string, sha: string, signal?: AbortSignal): Promise<CommitInfo | undefined> {
-  if (!/^[0-9a-f]{4,64}$/i.test(sha)) return undefined;
+  if (!sha.trim()) return undefined;
   try {
-    const out = await runGit(cwd, gitArgs(['log', '-1', `--format=%H${SEP}%s${SEP}%an${SEP}%aI`], [`${sha}^{commit}`], []), signal);
+    const commit = (await runGit(cwd, gitArgs(['rev-parse', '--verify', '--quiet'], [`${sha}^{commit}`]), signal)).trim();
+    const out = await runGit(cwd, gitArgs(['log', '-1', `--format=%H${SEP}%s${SEP}%an${SEP}%aI`], [commit], []), signal);
     const [full, subject, author, date] = out.trim().split(SEP);
     return full ? { sha: full, subject, author, date } : undefined;
   } catch (err) {
@@ -114,4 +118,22 @@ export async function fileAt(cwd: string, sha: string, file: string, signal?: Ab
 
 export function fetchAll(cwd: string, signal?: AbortSignal): Promise<string> {
   return runGit(cwd, ['fetch', '--all', '--quiet'], signal);
+}
+
+export interface FetchOutcome {
+  remotes: string[];
+  /** Remote-tracking branches and tags that are new or moved. */
+  updated: number;
+}
+
+/** `git fetch --all`, saying what it did: no remote to fetch from, or how many refs changed. */
+export async function fetchRemotes(cwd: string, signal?: AbortSignal): Promise<FetchOutcome> {
+  const remotes = (await runGit(cwd, ['remote'], signal)).split('\n').filter(Boolean);
+  if (!remotes.length) return { remotes, updated: 0 };
+  const refs = async () => new Map((await runGit(cwd, ['for-each-ref', '--format=%(refname) %(objectname)', 'refs/remotes', 'refs/tags'], signal))
+    .split('\n').filter(Boolean).map((line) => line.split(' ') as [string, string]));
+  const before = await refs();
+  await fetchAll(cwd, signal);
+  const after = await refs();
+  return { remotes, updated: [...after].filter(([ref, sha]) => before.get(ref) !== sha).length };
 }

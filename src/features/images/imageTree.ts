@@ -21,8 +21,8 @@ export function workspaceRepo(): string | undefined {
 }
 
 /**
- * ECR repositories -> images (newest first) -> commit, scan findings. Labels are read only
- * for images on screen; deployment markers come from running ECS tasks. getChildren never throws.
+ * ECR repositories -> images (newest first) -> commit, scan findings. Labels are read for the
+ * loaded page of an expanded repository (untagged ones once their folder is expanded); deployment markers come from running ECS tasks. getChildren never throws.
  */
 export class ImageTreeProvider extends NodeTreeProvider {
   private repositories: RepositoryNode[] | undefined;
@@ -40,6 +40,7 @@ export class ImageTreeProvider extends NodeTreeProvider {
       labels: (digest) => loader.cached(digest) ?? this.failures.get(digest ?? ''),
       commit: (sha) => (sha ? this.commits.get(sha) : undefined),
       places: (digest): Placement[] => (digest ? this.deployed.get(digest)?.places ?? [] : []),
+      platform: (digest) => loader.cache.platformOf(digest),
       wantLabels: (repository, nodes) => {
         this.loadLabels(repository, nodes).catch((err) => this.logger.warn(`Images: labels of ${repository}: ${String(err)}`));
       },
@@ -49,17 +50,26 @@ export class ImageTreeProvider extends NodeTreeProvider {
   /** Label failures of this session (not cached on disk: they may pass on retry). */
   private readonly failures = new Map<string, { state: 'error'; message: string }>();
 
+  /** Each row redraws as soon as its own labels (and commit) are in: a hung download holds back only its row. */
   private async loadLabels(repository: string, nodes: ImageNode[]): Promise<void> {
-    const missing = nodes.filter((n) => n.digest && !this.loader.cached(n.digest));
+    const byDigest = new Map(nodes.map((n) => [n.digest, n]));
+    const redraw = async (node: ImageNode | undefined) => {
+      if (!node) return;
+      await this.resolveCommit(node.commitSha);
+      this.changed.fire(node);
+    };
+    // A lookup that failed is tried again on Refresh, not each time VS Code asks for the rows.
+    const missing = nodes.filter((n) => n.digest && !this.loader.cached(n.digest) && !this.failures.has(n.digest));
+    const cachedRows = Promise.all(nodes.filter((n) => !missing.includes(n)).map(redraw));
+    const pending: Promise<void>[] = [];
     if (missing.length) {
-      const results = await this.loader.loadAll(repository, missing.map((n) => n.digest));
-      for (const [digest, outcome] of results) {
+      await this.loader.loadAll(repository, missing.map((n) => n.digest), undefined, (digest, outcome) => {
         if (outcome.state === 'error') this.failures.set(digest, outcome);
         else this.failures.delete(digest);
-      }
+        pending.push(redraw(byDigest.get(digest)));
+      });
     }
-    await Promise.all(nodes.map((n) => this.resolveCommit(n.commitSha)));
-    for (const n of nodes) this.changed.fire(n);
+    await Promise.all([cachedRows, ...pending]);
   }
 
   /** Subject and author of a commit from the workspace's repository, once per sha. */

@@ -147,7 +147,7 @@ export class FakeAws {
     return rule;
   }
 
-  private handleControl(path: string, body: string, res: http.ServerResponse): void {
+  private async handleControl(path: string, body: string, res: http.ServerResponse): Promise<void> {
     const [, , name, action] = path.split('/');
     const input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
     if (name === 'fake') {
@@ -161,7 +161,7 @@ export class FakeAws {
     }
     const control = this.controls.get(name)?.[action];
     if (!control) return this.send(res, 404, { message: `no control ${name}/${action}` });
-    this.send(res, 200, control(input) ?? {});
+    this.send(res, 200, (await control(input)) ?? {});
   }
 
   private sendFault(res: http.ServerResponse, fault: AwsFault): void {
