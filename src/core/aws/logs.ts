@@ -60,7 +60,8 @@ export class LiveTailRefused extends Error {
 
 /** A Live Tail session ended (3-hour timeout, dropped connection); the tail resumes. */
 export class LiveTailEnded extends Error {
-  constructor(message: string) {
+  /** `timeout`: the session reached its 3-hour limit, as every session does; not a failure. */
+  constructor(message: string, readonly timeout = false) {
     super(message);
     this.name = 'LiveTailEnded';
   }
@@ -197,7 +198,7 @@ async function* liveBatches(stream: AsyncIterable<StartLiveTailResponseStream>):
           })),
         };
       } else if (item.SessionTimeoutException) {
-        throw new LiveTailEnded(item.SessionTimeoutException.message ?? 'The Live Tail session timed out.');
+        throw new LiveTailEnded(item.SessionTimeoutException.message ?? 'The Live Tail session timed out.', true);
       } else if (item.SessionStreamingException) {
         throw new LiveTailEnded(item.SessionStreamingException.message ?? 'The Live Tail stream failed.');
       }
