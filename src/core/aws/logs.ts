@@ -10,7 +10,7 @@ import * as https from 'node:https';
 import type { Logger } from '../log';
 import { clientOptions, instrumentClient } from './clients';
 import type { AwsConnection } from './connection';
-import { toAwsProblem } from './errors';
+import { AwsProblem, toAwsProblem } from './errors';
 
 /** One event as FilterLogEvents or Live Tail returns it. Live Tail events carry no eventId. */
 export interface CloudWatchEvent {
@@ -117,7 +117,7 @@ export function createLogsApi(conn: AwsConnection, logger: Logger): LogsApi {
     try {
       return await run();
     } catch (err) {
-      throw rejectedPattern(err) ?? toAwsProblem(err, `logs:${action}`, conn.endpoint);
+      throw rejectedPattern(err) ?? notAnAwsAnswer(err, `logs:${action}`) ?? toAwsProblem(err, `logs:${action}`, conn.endpoint);
     }
   }
 
@@ -176,12 +176,25 @@ export function createLogsApi(conn: AwsConnection, logger: Logger): LogsApi {
         if (LIVE_REFUSALS.test(e.name ?? '') || e.$metadata?.httpStatusCode === 404) {
           throw new LiveTailRefused(e.message ?? String(err), e.name ?? 'refused');
         }
-        throw rejectedPattern(err) ?? toAwsProblem(err, 'logs:StartLiveTail', conn.endpoint);
+        throw rejectedPattern(err) ?? notAnAwsAnswer(err, 'logs:StartLiveTail') ?? toAwsProblem(err, 'logs:StartLiveTail', conn.endpoint);
       }
       if (!stream) throw new LiveTailRefused('The endpoint returned no Live Tail stream.', 'noStream');
       return liveBatches(stream);
     },
   };
+}
+
+/**
+ * A 5xx or a body that is no AWS response (a proxy's HTML page): one plain sentence with the
+ * HTTP status, instead of the SDK's parser message.
+ */
+function notAnAwsAnswer(err: unknown, action: string): AwsProblem | undefined {
+  const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number }; $response?: { statusCode?: number } };
+  const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
+  const unparsed = /Deserialization error|is not valid JSON|Unexpected token/.test(e.message ?? '');
+  if (unparsed) return new AwsProblem('other', `${action} failed: the endpoint answered${status ? ` HTTP ${status}` : ''} with a page that is not an AWS response.`);
+  if (status !== undefined && status >= 500) return new AwsProblem('other', `${action} failed: the endpoint answered HTTP ${status}${e.name && /Exception$/.test(e.name) ? ` (${e.name})` : ''}.`);
+  return undefined;
 }
 
 async function* liveBatches(stream: AsyncIterable<StartLiveTailResponseStream>): AsyncIterable<LiveUpdate> {
@@ -207,7 +220,11 @@ async function* liveBatches(stream: AsyncIterable<StartLiveTailResponseStream>):
     if (err instanceof LiveTailEnded) throw err;
     const e = err as { name?: string; message?: string };
     if (e.name === 'AbortError') throw toAwsProblem(err, 'logs:StartLiveTail');
-    throw new LiveTailEnded(`${e.name ?? 'Error'}: ${e.message ?? String(err)}`);
+    // The SDK raises the stream's modelled exceptions as errors.
+    if (e.name === 'SessionTimeoutException') throw new LiveTailEnded(e.message ?? 'The Live Tail session timed out.', true);
+    if (e.name === 'SessionStreamingException') throw new LiveTailEnded(e.message ?? 'The Live Tail stream failed.');
+    // The SDK's own words (checksums, frame prelude) mean nothing to a user.
+    throw new LiveTailEnded(toAwsProblem(err, 'logs:StartLiveTail').kind === 'network' ? 'the connection dropped' : 'its event stream could not be read');
   }
   throw new LiveTailEnded('The Live Tail session was closed by the server.');
 }

@@ -84,8 +84,8 @@ function duration(ms: number): string {
 
 /** The short reason of a Live Tail failure, for one sentence. */
 function liveReason(err: unknown): string {
-  if (err instanceof LiveTailRefused) return `${err.reason}: ${err.message}`;
-  return err instanceof Error ? err.message : String(err);
+  const text = err instanceof LiveTailRefused ? `${err.reason}: ${err.message}` : err instanceof Error ? err.message : String(err);
+  return text.replace(/\.$/, '');
 }
 
 /**
@@ -164,7 +164,9 @@ export class LogTail {
 
   /** True to go on (after a pause when reading failed), false when the tail cannot continue. */
   private async handle(err: unknown): Promise<boolean> {
-    if (err instanceof LiveFailure && !(err.cause instanceof AwsProblem && FATAL_KINDS.has(err.cause.kind)) && !(err.cause instanceof LogQueryRejected)) {
+    // A missing group, a fatal problem or a rejected pattern is no Live Tail failure: polling would meet it too.
+    const shared = (e: unknown) => (e instanceof AwsProblem && (FATAL_KINDS.has(e.kind) || e.kind === 'notFound')) || e instanceof LogQueryRejected;
+    if (err instanceof LiveFailure && !shared(err.cause)) {
       this.liveFailed(err);
       return true;
     }
