@@ -193,7 +193,7 @@ describe('LogTail falls back from a failing Live Tail and comes back', () => {
     tail.stop();
     await tail.done;
     assert.equal(m.sessions(), 2);
-    assert.deepEqual(notices, ['Live Tail failed (logs:StartLiveTail failed: Service unavailable (HTTP 503).); trying once more.', 'Live Tail connected.']);
+    assert.deepEqual(notices, ['Live Tail failed (logs:StartLiveTail failed: Service unavailable (HTTP 503)); trying once more.', 'Live Tail connected.']);
   });
 
   it('a failure that repeats: polls at once, says so once, tries Live Tail again later, and no line is lost or repeated at either seam', async () => {
@@ -218,7 +218,7 @@ describe('LogTail falls back from a failing Live Tail and comes back', () => {
     await tail.done;
     assert.deepEqual(got.map((e) => e.message), ['backlog', 'polled', 'both', 'both']);
     const fallbacks = notices.filter((n) => n.startsWith('Live Tail failed again'));
-    assert.deepEqual(fallbacks, ['Live Tail failed again (logs:StartLiveTail failed: Service unavailable (HTTP 503).); polling FilterLogEvents every 0.01 s instead, and trying Live Tail again every 0.15 s.']);
+    assert.deepEqual(fallbacks, ['Live Tail failed again (logs:StartLiveTail failed: Service unavailable (HTTP 503)); polling FilterLogEvents every 0.01 s instead, and trying Live Tail again every 0.15 s.']);
     assert.ok(notices.includes('Live Tail connected again.'), notices.join('\n'));
   });
 
