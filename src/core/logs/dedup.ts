@@ -131,10 +131,10 @@ export class DedupWindow {
     };
   }
 
+  /** Each stream remembers its own window (what a query in flight can return, too): memory is what the windows hold. */
   private prune(): void {
-    const { since, behind } = this.plan(Number.NEGATIVE_INFINITY);
     for (const [name, s] of this.streams) {
-      let floor = behind.get(name) ?? since;
+      let floor = s.newest - this.windowMs;
       for (const p of this.pins) floor = Math.min(floor, p.behind.get(name) ?? p.since);
       if (floor <= s.floor) continue;
       s.floor = floor;
