@@ -228,8 +228,8 @@ export class TailSessions implements vscode.Disposable {
   /** Stops a tail for good: its channel is closed and its lines released. */
   async stop(s: TailSession): Promise<void> {
     if (this.sessions.get(s.key) === s) this.sessions.delete(s.key);
-    s.dispose();
     await s.stop();
+    s.dispose();
     this.changed();
   }
 
