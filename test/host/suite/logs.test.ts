@@ -135,6 +135,30 @@ describe('Log tail in a real extension host', () => {
     assert.equal(api.logTails.running().length, 1);
   });
 
+  it('a tail that cannot read says so with next steps, keeps trying, and reads again', async function () {
+    this.timeout(60_000);
+    const worker = await seed({ name: 'airflow-prod', services: [{ name: 'worker', desiredCount: 1 }] });
+    const [s1] = await streams();
+    await put(s1, ['INFO - finally read'], 5_000);
+    // Every FilterLogEvents answers 500 for a while (4 attempts a read with the SDK's own retries: 6 reads).
+    await control(AWS, 'fake', 'fault', { operation: 'FilterLogEvents', kind: 'server', count: 24 });
+    const original = vscode.window.showWarningMessage;
+    const warnings: { text: string; buttons: string[] }[] = [];
+    vscode.window.showWarningMessage = ((m: string, ...buttons: string[]) => { warnings.push({ text: m, buttons }); return Promise.resolve(undefined); }) as never;
+    try {
+      const session = (await vscode.commands.executeCommand('airflowEcs.logs.tail', worker)) as TailSession;
+      await until(() => warnings.length === 1, 'the warning', 45_000).catch((err: Error) => { throw new Error(`${err.message}: ${session.lines.join('\n')}`); });
+      assert.equal(session.mode, 'retrying');
+      assert.match(warnings[0].text, /^The log tail of worker \(airflow-prod\) cannot read its logs: logs:FilterLogEvents failed: the endpoint answered HTTP 500 \(ServerException\)\. It keeps trying\.$/);
+      assert.deepEqual(warnings[0].buttons, ['Show Log Tail', 'Stop Tail']);
+      await until(() => logLines(session).length === 1, 'the line once the endpoint answers', 45_000);
+      assert.ok(session.lines.some((l) => / Reading again\.$/.test(l)));
+      assert.equal(warnings.length, 1, 'said once');
+    } finally {
+      vscode.window.showWarningMessage = original;
+    }
+  });
+
   it('a tail that stopped on a failure leaves the status bar and is restarted fresh from Tail Logs; Stop closes its channel', async () => {
     const worker = await seed({ name: 'airflow-prod', services: [{ name: 'worker', desiredCount: 1 }] });
     const [s1] = await streams();
