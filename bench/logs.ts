@@ -186,8 +186,8 @@ export async function benchLogs(): Promise<{ rows: LogsBenchRow[]; figures: stri
     await sink.done;
 
     const rows = [
-      poll.row('ours, polling', `dedup state max ${pollDedup.value} entries (window ${WINDOW_MS / 1000} s); FilterLogEvents ${pollApi.calls()} calls, max ${pollApi.maxTps()}/s`),
-      live.row('ours, Live Tail + catch-up', `dedup state max ${liveDedup.value} entries; FilterLogEvents ${liveApi.calls()} calls, max ${liveApi.maxTps()}/s; ended in mode ${liveTail.mode}`),
+      poll.row('ours, polling', `dedup state max ${pollDedup.value} entries, bound ${pollTail.dedup.peak <= TOTAL ? '' : 'EXCEEDED '}${TOTAL} (every event is inside the ${WINDOW_MS / 1000} s window); FilterLogEvents ${pollApi.calls()} calls, max ${pollApi.maxTps()}/s`),
+      live.row('ours, Live Tail + catch-up', `dedup state max ${liveDedup.value} entries, bound ${TOTAL}; FilterLogEvents ${liveApi.calls()} calls, max ${liveApi.maxTps()}/s; ended in mode ${liveTail.mode}`),
       base.row('watermark-only poller (startTime = last + 1)', `no dedup state; FilterLogEvents ${baseApi.calls()} calls, max ${baseApi.maxTps()}/s`),
     ];
     const figures = [
@@ -196,9 +196,139 @@ export async function benchLogs(): Promise<{ rows: LogsBenchRow[]; figures: stri
       `Live Tail latency: p50 ${live.percentile(50)} ms, p95 ${live.percentile(95)} ms`,
       `throughput into a sink (backlog of ${TOTAL}): ${sinkTally.seen.size} lines in ${sinkMs.toFixed(0)} ms = ${Math.round(sinkTally.seen.size / (sinkMs / 1000))} lines/s`,
     ];
+    for (const c of await edgeCases(aws, conn)) rows.push(c);
     return { rows, figures };
   } finally {
     await aws.close();
     restore();
   }
+}
+
+type FakeThread = Awaited<ReturnType<typeof startFakeAwsThread>>;
+type Put = (stream: string, events: { timestamp: number; message: string }[]) => Promise<void>;
+
+/** The most lines the per-stream windows held at any moment: what the dedup state may remember. */
+class WindowBound {
+  private readonly streams = new Map<string, number[]>();
+  max = 0;
+  add(events: LogEvent[], windowMs: number): void {
+    for (const e of events) {
+      const list = this.streams.get(e.stream) ?? [];
+      list.push(e.timestamp);
+      this.streams.set(e.stream, list);
+    }
+    let held = 0;
+    for (const list of this.streams.values()) {
+      list.sort((a, b) => a - b);
+      const floor = list[list.length - 1] - windowMs;
+      let lo = 0;
+      let hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (list[mid] < floor) lo = mid + 1;
+        else hi = mid;
+      }
+      held += list.length - lo;
+    }
+    this.max = Math.max(this.max, held);
+  }
+}
+
+/**
+ * One edge case against its own log group: what was put (a multiset: identical lines count)
+ * against what the tail delivered, and the dedup state's maximum against what the windows held.
+ */
+async function edgeCase(
+  aws: FakeThread,
+  conn: Awaited<ReturnType<typeof resolveConnection>>,
+  way: string,
+  options: { live: boolean; liveRetryMs?: number; windowMs?: number },
+  run: (put: Put, tail: LogTail) => Promise<void>,
+  describe: (tail: LogTail, notices: string[]) => Promise<string>,
+): Promise<LogsBenchRow> {
+  const group = `/bench/${way.replace(/\W+/g, '-')}`;
+  await aws.control('logs', 'createGroup', { group });
+  const key = (stream: string, timestamp: number, message: string) => `${stream}|${timestamp}|${message}`;
+  const expected = new Map<string, number>();
+  const got = new Map<string, number>();
+  const bound = new WindowBound();
+  const notices: string[] = [];
+  const windowMs = options.windowMs ?? WINDOW_MS;
+  const resolver: StreamResolver = { resolve: async () => ({ sets: [{ group, prefixes: ['ecs/worker/'], names: [] }], changes: [] }) };
+  const source = new CloudWatchLogSource(createLogsApi(conn, silentLogger), resolver, new RateLimiter(5));
+  const tail = new LogTail(source, {
+    deliver: (events) => {
+      for (const e of events) got.set(key(e.stream, e.timestamp, e.message), (got.get(key(e.stream, e.timestamp, e.message)) ?? 0) + 1);
+      bound.add(events, windowMs);
+    },
+    notice: (n) => notices.push(n),
+  }, { since: Date.now() - 10 * 60_000, live: options.live, liveRetryMs: options.liveRetryMs, windowMs, pollMs: 1000 });
+  const put: Put = async (stream, events) => {
+    for (const e of events) expected.set(key(stream, e.timestamp, e.message), (expected.get(key(stream, e.timestamp, e.message)) ?? 0) + 1);
+    await aws.control('logs', 'addEvents', { group, stream, events });
+  };
+  await run(put, tail);
+  const total = [...expected.values()].reduce((a, b) => a + b, 0);
+  const delivered = () => [...got.values()].reduce((a, b) => a + b, 0);
+  const until = Date.now() + 20_000;
+  while (delivered() < total && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 2500)); // a repeat would show up here
+  const note = await describe(tail, notices);
+  tail.stop();
+  await tail.done;
+  let lost = 0;
+  let duplicates = 0;
+  for (const [k, n] of expected) lost += Math.max(0, n - (got.get(k) ?? 0));
+  for (const [k, n] of got) duplicates += Math.max(0, n - (expected.get(k) ?? 0));
+  return { way, delivered: delivered(), duplicates, lost, note: `${total} put; dedup state max ${tail.dedup.peak} entries, bound ${bound.max} (lines inside the per-stream windows at most); ${note}` };
+}
+
+export async function edgeCases(aws: FakeThread, conn: Awaited<ReturnType<typeof resolveConnection>>): Promise<LogsBenchRow[]> {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const rows: LogsBenchRow[] = [];
+  await aws.control('logs', 'configure', { pageSize: 10_000, emptyPageEvery: 0, liveIntervalMs: 200 });
+
+  // Identical lines: blank lines, traceback separators and heartbeats, same stream and millisecond, with a reconnect.
+  const same = ['', '', 'Traceback (most recent call last):', '-----', '-----', 'Heartbeat', 'Heartbeat', 'Heartbeat'];
+  rows.push(await edgeCase(aws, conn, 'identical lines, Live Tail', { live: true }, async (put, tail) => {
+    while (tail.mode !== 'live') await sleep(20);
+    for (let i = 0; i < 50; i++) {
+      const timestamp = Date.now();
+      await Promise.all([0, 1, 2].map((s) => put(`ecs/worker/task${s}`, same.map((message) => ({ timestamp, message })))));
+      if (i === 25) await aws.control('logs', 'dropLiveSessions');
+      await sleep(100);
+    }
+  }, async (tail) => `ended in mode ${tail.mode}`));
+
+  // One stream 5 minutes late: its agent was stuck, then sends 5 minutes of lines at once (window 2 min).
+  for (const live of [false, true]) {
+    rows.push(await edgeCase(aws, conn, `one stream 5 min late, ${live ? 'Live Tail' : 'polling'}`, { live }, async (put, tail) => {
+      const start = Date.now();
+      await put('ecs/worker/stuck', [{ timestamp: start - 6 * 60_000, message: 'stuck: last line before the agent hung' }]);
+      while (tail.mode !== (live ? 'live' : 'polling')) await sleep(20);
+      for (let i = 0; i < 50; i++) {
+        const timestamp = Date.now();
+        await Promise.all([0, 1, 2, 3].map((s) => put(`ecs/worker/busy${s}`, Array.from({ length: 20 }, (_, j) => ({ timestamp, message: `busy ${i}.${j}` })))));
+        if (i === 25) await put('ecs/worker/stuck', Array.from({ length: 300 }, (_, j) => ({ timestamp: timestamp - 5 * 60_000 + j * 1000, message: `stuck ${j}` })));
+        await sleep(100);
+      }
+    }, async () => 'the stuck stream sent 300 lines 1-5 min old at once, 180 of them older than the 2 min window'));
+  }
+
+  // Live Tail answering HTTP 503 for 6 s: polling at once, Live Tail again when it answers.
+  await aws.control('fake', 'resetCalls');
+  await aws.control('logs', 'configure', { liveFailures: 1_000_000, liveFailure: 'server' });
+  rows.push(await edgeCase(aws, conn, 'Live Tail failing with 5xx', { live: true, liveRetryMs: 3000 }, async (put) => {
+    for (let i = 0; i < 100; i++) {
+      const timestamp = Date.now();
+      await Promise.all([0, 1].map((s) => put(`ecs/worker/task${s}`, Array.from({ length: 25 }, (_, j) => ({ timestamp, message: `line ${i}.${j}` })))));
+      if (i === 60) await aws.control('logs', 'configure', { liveFailures: 0 });
+      await sleep(100);
+    }
+  }, async (tail, notices) => {
+    const { calls } = (await aws.control('fake', 'calls')) as { calls: { operation: string }[] };
+    const starts = calls.filter((c) => c.operation === 'StartLiveTail').length;
+    return `fallback said ${notices.filter((n) => n.startsWith('Live Tail failed again')).length}x; StartLiveTail ${starts} calls (retried every 3 s); ended in mode ${tail.mode}`;
+  }));
+  return rows;
 }

@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   print('Local Stack: container state change -> view, real Docker engine', await benchLocalStack());
 
   const logs = await benchLogs();
-  console.log('\n## Log tail: 10 streams, 100,000 events, late arrivals, mid-millisecond pages, forced reconnect\n');
+  console.log('\n## Log tail: 10 streams, 100,000 events, late arrivals, mid-millisecond pages, forced reconnect; then identical lines, one stream 5 min late, Live Tail failing with 5xx\n');
   for (const f of logs.figures) console.log(`- ${f}`);
   console.log('\n| way | delivered | duplicates | lost | note |');
   console.log('|---|---:|---:|---:|---|');

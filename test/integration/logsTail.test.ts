@@ -182,6 +182,90 @@ describe('CloudWatch Logs against the local AWS endpoint (real SDK)', () => {
     assert.ok(notices.some((n) => /Live Tail session ended/.test(n)), notices.join('\n'));
   });
 
+  for (const failure of ['server', 'html', 'brokenStream'] as const) {
+    it(`Live Tail failing with ${failure === 'server' ? 'HTTP 503' : failure === 'html' ? 'an HTML page' : 'a broken event stream'}: polls at once, says so once, comes back to Live Tail later; 0 lost, 0 repeated`, async () => {
+      ecs.seed([{ name: 'airflow-prod', services: [{ name: 'worker', desiredCount: 1 }] }]);
+      const [s1] = taskStreams();
+      logs.options.liveIntervalMs = 50;
+      logs.options.liveFailure = failure;
+      logs.options.liveFailures = 3; // two to fall back, one for the first retry
+      const sent: string[] = [];
+      const put = (message: string) => {
+        logs.addEvents(GROUP, s1, [{ timestamp: Date.now(), message }]);
+        sent.push(message);
+      };
+      put('backlog');
+      const { tail, lines, notices } = await startTail({ live: true, liveRetryMs: 700 });
+      await until(() => tail.mode === 'polling', 'polling');
+      for (let i = 0; i < 20; i++) {
+        put(`line ${i}`);
+        put(''); // blank lines in the same millisecond: both kept
+        put('');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await until(() => tail.mode === 'live', 'Live Tail again');
+      for (let i = 0; i < 10; i++) {
+        put(`live ${i}`);
+        put('Heartbeat');
+        put('Heartbeat');
+        await new Promise((r) => setTimeout(r, 60));
+      }
+      await until(() => lines.length >= sent.length, `all ${sent.length} lines`);
+      await new Promise((r) => setTimeout(r, 400));
+      assert.deepEqual(lines.map((l) => l.message).sort(), [...sent].sort(), 'no line lost, none repeated');
+      const fallbacks = notices.filter((n) => /^Live Tail failed again \(.*\); polling FilterLogEvents every 0\.1 s instead, and trying Live Tail again every 0\.7 s\.$/.test(n));
+      assert.equal(fallbacks.length, 1, notices.join('\n'));
+      assert.match(fallbacks[0], failure === 'server' ? /the endpoint answered HTTP 503 \(ServiceUnavailableException\)\);/ : failure === 'html' ? /answered logs:StartLiveTail with an HTML page \(HTTP 502\), not an AWS response/ : /^Live Tail failed again \(its event stream could not be read\);/);
+      assert.ok(!/<html|\{|Deserializ|JSON/i.test(fallbacks[0]), `one plain sentence: ${fallbacks[0]}`);
+      assert.ok(aws.countCalls('StartLiveTail') >= 4, 'Live Tail tried again');
+      assert.ok(notices.includes('Live Tail connected again.'), notices.join('\n'));
+    });
+  }
+
+  it('identical Live Tail lines (same stream, millisecond and text) are all delivered once', async () => {
+    ecs.seed([{ name: 'airflow-prod', services: [{ name: 'worker', desiredCount: 1 }] }]);
+    const [s1] = taskStreams();
+    logs.createGroup(GROUP);
+    logs.options.liveIntervalMs = 50;
+    const { tail, lines } = await startTail({ live: true });
+    await until(() => tail.mode === 'live', 'live mode');
+    const t = Date.now();
+    const traceback = ['Traceback (most recent call last):', '', '-----', '', '-----', 'Heartbeat', 'Heartbeat', 'Heartbeat'];
+    logs.addEvents(GROUP, s1, traceback.map((message) => ({ timestamp: t, message })));
+    await until(() => lines.length === traceback.length, 'all identical lines');
+    // A catch-up query that reads the same millisecond again (a sampled update, a reconnect) repeats none.
+    logs.control.dropLiveSessions();
+    await until(() => aws.countCalls('StartLiveTail') >= 2, 'a new session');
+    await until(() => tail.mode === 'live', 'live again');
+    await new Promise((r) => setTimeout(r, 400));
+    assert.deepEqual(lines.map((l) => l.message).sort(), [...traceback].sort());
+  });
+
+  for (const live of [false, true]) {
+    it(`a stream whose lines arrive 5 minutes late relative to the others loses nothing (${live ? 'Live Tail' : 'polling'})`, async () => {
+      ecs.seed([{ name: 'airflow-prod', services: [{ name: 'worker', desiredCount: 2 }] }]);
+      const [busy, stuck] = taskStreams();
+      logs.options.liveIntervalMs = 50;
+      const t0 = Date.now() - 6 * 60_000;
+      const sent: string[] = [];
+      const put = (stream: string, timestamp: number, message: string) => {
+        logs.addEvents(GROUP, stream, [{ timestamp, message }]);
+        sent.push(message);
+      };
+      put(stuck, t0, 'stuck before');
+      put(busy, t0, 'busy before');
+      const { lines } = await startTail({ live, windowMs: 60_000, since: t0 - 1000 });
+      await until(() => lines.length === 2, 'the backlog');
+      // The busy task logs on; the stuck task's agent delivers nothing for 5 minutes, then all of it.
+      for (let i = 1; i <= 10; i++) put(busy, t0 + 5 * 60_000 + i, `busy ${i}`);
+      await until(() => lines.length === sent.length, 'the busy lines');
+      for (let i = 1; i <= 10; i++) put(stuck, t0 + i * 1000, `stuck ${i}`);
+      await until(() => lines.length === sent.length, 'the late lines');
+      await new Promise((r) => setTimeout(r, 400));
+      assert.deepEqual(lines.map((l) => l.message).sort(), [...sent].sort());
+    });
+  }
+
   it('waits for a log group that does not exist yet, then tails it', async () => {
     ecs.seed([{ name: 'airflow-prod', services: [{ name: 'worker', desiredCount: 1 }] }]);
     const { lines, notices, tail } = await startTail();

@@ -53,4 +53,49 @@ describe('UI: Tail Logs on a service shows coloured worker lines', () => {
     assert.match(await ui.workbench.page.locator('.statusbar').innerText(), /1 tail/);
     await ui.workbench.screenshot('logs-tail-coloured');
   });
+
+  it('Log tail: a failed tail restarts fresh from Tail Logs; Live Tail answering 503 still shows the lines, said once; Stop closes the channel', async () => {
+    const { page } = ui.workbench;
+    const status = page.locator('.statusbar');
+    const panel = page.locator('.part.panel');
+    const worker = ui.workbench.treeRow('worker');
+    const tailLogs = async () => {
+      await page.mouse.move(0, 0);
+      await ui.workbench.contextMenu(worker, 'Tail Logs');
+      const menu = page.locator('.monaco-menu');
+      if (await menu.isVisible()) await page.keyboard.press('Enter');
+    };
+    await ui.workbench.runCommand('Airflow on ECS: Stop All Log Tails');
+    await page.waitForFunction(() => !/\d+ tails? ·/.test(document.querySelector('.statusbar')?.textContent ?? ''), undefined, { timeout: 20_000 });
+
+    ui.fakes.aws.injectFault({ operation: 'FilterLogEvents', kind: 'accessDenied', count: 1 });
+    ui.fakes.logs.options.liveFailures = 1000;
+    ui.fakes.logs.options.liveFailure = 'server';
+    await tailLogs();
+    await ui.workbench.waitForNotification('The log tail of worker (airflow-prod) stopped: Access denied');
+    assert.doesNotMatch(await status.innerText(), /\d+ tails? ·/, 'a failed tail is not counted as running');
+    await ui.workbench.runCommand('Notifications: Clear All Notifications');
+
+    await tailLogs();
+    await panel.locator('.view-lines').filter({ hasText: 'Task failed with exception' }).waitFor({ timeout: 30_000 });
+    await panel.locator('.view-lines').filter({ hasText: 'Live Tail failed again' }).waitFor({ timeout: 30_000 });
+    // Long lines wrap in the panel: compare with the wraps undone.
+    const text = (await panel.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ').replace(/\s+/g, ' ');
+    assert.equal(text.match(/Live Tail failed again/g)?.length, 1, text);
+    assert.match(text, /the endpoint answered HTTP 503 \(ServiceUnavailableException\)\); polling FilterLogEvents every 1 s instead, and trying Live Tail again every 5 min\./);
+    assert.doesNotMatch(text, /Access denied/, 'a fresh channel, not the dead one');
+    await page.waitForFunction(() => /1 tail ·/.test(document.querySelector('.statusbar')?.textContent ?? ''), undefined, { timeout: 20_000 });
+    await ui.workbench.screenshot('logs-tail-live-tail-503');
+
+    await ui.workbench.runCommand('Airflow on ECS: Stop Tailing');
+    await page.waitForFunction(() => !/\d+ tails? ·/.test(document.querySelector('.statusbar')?.textContent ?? ''), undefined, { timeout: 20_000 });
+    // The Output panel moves off the closed channel (it names the channel it shows), and its list no longer has it.
+    await page.waitForFunction(() => !(document.querySelector('.part.panel')?.textContent ?? '').includes('Logs: worker (airflow-prod)'), undefined, { timeout: 20_000 });
+    const channels = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await ui.workbench.runCommand('Output: Show Output Channels');
+    await channels.filter({ hasText: 'Airflow on ECS' }).first().waitFor({ timeout: 20_000 });
+    const names = await channels.allInnerTexts();
+    await page.keyboard.press('Escape');
+    assert.ok(!names.some((n) => n.includes('Logs: worker (airflow-prod)')), names.join(' | '));
+  });
 });

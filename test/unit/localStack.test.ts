@@ -211,7 +211,7 @@ describe('Local Stack core', () => {
           },
         }),
       } as unknown as Docker;
-      const events = await new DockerLogSource(docker, 'p', 'worker').fetch(Date.parse('2024-05-01T12:00:00.250Z'), new AbortController().signal);
+      const events = await new DockerLogSource(docker, 'p', 'worker').fetch({ since: Date.parse('2024-05-01T12:00:00.250Z'), behind: new Map() }, new AbortController().signal);
       assert.deepEqual(events.map((e) => `${e.stream} | ${e.message}`), ['worker-2 | worker line 7']);
       const [list, logs] = asked as [{ all: boolean; filters: unknown }, Record<string, unknown>];
       assert.deepEqual([list.all, list.filters], [true, { label: ['com.docker.compose.project=p', 'com.docker.compose.service=worker'] }]);

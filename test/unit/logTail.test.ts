@@ -4,10 +4,13 @@ import { RateLimiter } from '../../src/core/logs/rateLimiter';
 import { awslogsContainers, streamLabel, streamName } from '../../src/core/logs/ecsStreams';
 import { commonPrefix } from '../../src/core/logs/cloudWatchSource';
 import { formatLine } from '../../src/core/logs/format';
-import { LogTail, type LiveBatch, type LogSource } from '../../src/core/logs/logTail';
+import { LogTail, STUCK_AFTER, type LiveBatch, type LogSource } from '../../src/core/logs/logTail';
+import { AwsProblem } from '../../src/core/aws/errors';
 import { LiveTailEnded, LiveTailRefused } from '../../src/core/aws/logs';
 
 const ev = (id: number, timestamp: number, stream = 's', message = `m${id}`): LogEvent => ({ eventId: String(id), stream, timestamp, message });
+
+const live = (timestamp: number, message: string, stream = 's'): LogEvent => ({ stream, timestamp, message });
 
 describe('DedupWindow', () => {
   it('drops what was delivered, orders by timestamp, and keeps late arrivals within the window', () => {
@@ -15,23 +18,53 @@ describe('DedupWindow', () => {
     assert.deepEqual(d.admit([ev(2, 200), ev(1, 100)]).map((e) => e.eventId), ['1', '2']);
     assert.deepEqual(d.admit([ev(1, 100), ev(2, 200), ev(3, 150)]).map((e) => e.eventId), ['3']);
     assert.equal(d.watermark, 200);
-    assert.equal(d.requeryFrom(0), 0);
+    assert.equal(d.plan(0).since, 0);
   });
 
-  it('stays bounded: forgets ids older than watermark - window', () => {
+  it('stays bounded: forgets ids older than watermark - window, one entry per line in the window', () => {
     const d = new DedupWindow(1000);
     for (let t = 0; t < 100_000; t += 10) d.admit([ev(t, t)]);
     assert.ok(d.size <= 101, `size ${d.size}`);
-    assert.equal(d.requeryFrom(0), 99_990 - 1000);
+    assert.ok(d.peak <= 102, `peak ${d.peak}`);
+    assert.equal(d.plan(0).since, 99_990 - 1000);
   });
 
-  it('matches a Live Tail event (no id) with the same polled event, but keeps identical polled lines with their own ids', () => {
+  it('counts identical lines: two Live Tail copies are both delivered and their polled copies matched one for one', () => {
     const d = new DedupWindow(1000, true);
-    assert.equal(d.admit([{ stream: 's', timestamp: 5, message: 'x' }]).length, 1);
-    assert.equal(d.admit([ev(9, 5, 's', 'x')]).length, 0);
-    assert.equal(d.admit([{ stream: 's', timestamp: 5, message: 'x' }]).length, 0);
-    const p = new DedupWindow(1000, true);
-    assert.equal(p.admit([ev(1, 5, 's', 'same'), ev(2, 5, 's', 'same')]).length, 2);
+    assert.equal(d.admit([live(5, ''), live(5, '')]).length, 2, 'two blank lines in the same millisecond');
+    assert.equal(d.admit([ev(9, 5, 's', '')]).length, 0, 'the first polled copy matches');
+    assert.equal(d.admit([ev(9, 5, 's', ''), ev(10, 5, 's', '')]).length, 0, 'the second too; the first again is a repeat');
+    assert.deepEqual(d.admit([ev(11, 5, 's', '')]).map((e) => e.eventId), ['11'], 'a third identical line Live Tail left out is new');
+    assert.equal(d.admit([live(5, '')]).length, 0, 'a late Live Tail copy of the third is matched');
+    assert.equal(d.size, 3);
+  });
+
+  it('matches polled lines first, then their Live Tail copies, one for one', () => {
+    const d = new DedupWindow(1000, true);
+    assert.equal(d.admit([ev(1, 5, 's', 'Heartbeat'), ev(2, 5, 's', 'Heartbeat')]).length, 2);
+    assert.equal(d.admit([live(5, 'Heartbeat')]).length, 0);
+    assert.equal(d.admit([live(5, 'Heartbeat')]).length, 0);
+    assert.equal(d.admit([live(5, 'Heartbeat')]).length, 1, 'a third Heartbeat seen live only');
+    assert.equal(d.admit([live(5, 'Heartbeat', 'other')]).length, 1, 'another stream is another line');
+  });
+
+  it('keeps a watermark per stream: a stream minutes behind the others is read from its own start', () => {
+    const d = new DedupWindow(1000);
+    d.admit([ev(1, 10_000, 'stuck'), ev(2, 10_000, 'busy')]);
+    for (let t = 10_000; t <= 310_000; t += 100) d.admit([ev(t + 3, t, 'busy')]);
+    const plan = d.plan(0);
+    assert.equal(plan.since, 309_000);
+    assert.deepEqual([...plan.behind], [['stuck', 9000]]);
+    assert.equal(d.admit([ev(1, 10_000, 'stuck')]).length, 0, 'still remembered: a re-read of its window repeats nothing');
+    assert.equal(d.admit([ev(50, 10_500, 'stuck'), ev(51, 11_000, 'stuck')]).length, 2, 'its agent catches up five minutes late: nothing lost');
+    assert.ok(d.size <= 30, `size ${d.size}: busy keeps about a window, stuck its own`);
+  });
+
+  it('never repeats a polled line it forgot: lines below a stream\'s floor were delivered before', () => {
+    const d = new DedupWindow(1000);
+    for (let t = 0; t <= 5000; t += 100) d.admit([ev(t, t)]);
+    assert.equal(d.admit([ev(0, 0), ev(100, 100)]).length, 0);
+    assert.equal(d.admit([live(0, 'live, hours late')]).length, 1, 'Live Tail never repeats: a very late live line is shown');
   });
 });
 
@@ -70,20 +103,26 @@ describe('awslogs streams', () => {
 });
 
 /** A source in memory: `stored` is what a query sees; live batches are pushed by the test. */
-function memorySource(options: { live?: 'refuse' | 'ok' } = {}) {
+function memorySource(options: { live?: 'refuse' | 'ok'; startFailure?: (session: number) => Error | undefined; fetchFailure?: (fetch: number) => Error | undefined } = {}) {
   const stored: LogEvent[] = [];
   const queue: (LiveBatch | Error)[] = [];
   let wake: (() => void) | undefined;
   let fetches = 0;
+  let sessions = 0;
   const source: LogSource = {
     fetch: async (since) => {
       fetches++;
-      return stored.filter((e) => e.timestamp >= since);
+      const failure = options.fetchFailure?.(fetches);
+      if (failure) throw failure;
+      return stored.filter((e) => e.timestamp >= (since.behind.get(e.stream) ?? since.since));
     },
   };
   if (options.live) {
     source.live = async (signal) => {
       if (options.live === 'refuse') throw new LiveTailRefused('too many sessions', 'LimitExceededException');
+      sessions++;
+      const failure = options.startFailure?.(sessions);
+      if (failure) throw failure;
       return (async function* () {
         while (!signal.aborted) {
           const next = queue.shift();
@@ -94,7 +133,7 @@ function memorySource(options: { live?: 'refuse' | 'ok' } = {}) {
       })();
     };
   }
-  return { source, stored, push: (b: LiveBatch | Error) => { queue.push(b); wake?.(); }, fetches: () => fetches };
+  return { source, stored, push: (b: LiveBatch | Error) => { queue.push(b); wake?.(); }, fetches: () => fetches, sessions: () => sessions };
 }
 
 async function until(check: () => boolean, ms = 3000): Promise<void> {
@@ -143,11 +182,91 @@ describe('LogTail', () => {
   });
 });
 
+describe('LogTail falls back from a failing Live Tail and comes back', () => {
+  const serverError = () => new AwsProblem('other', 'logs:StartLiveTail failed: Service unavailable (HTTP 503).');
+
+  it('one failure: reconnects at once, no fallback', async () => {
+    const m = memorySource({ live: 'ok', startFailure: (n) => (n === 1 ? serverError() : undefined) });
+    const notices: string[] = [];
+    const tail = new LogTail(m.source, { deliver: () => undefined, notice: (n) => notices.push(n) }, { since: 0, live: true, pollMs: 10 });
+    await until(() => tail.mode === 'live');
+    tail.stop();
+    await tail.done;
+    assert.equal(m.sessions(), 2);
+    assert.deepEqual(notices, ['Live Tail failed (logs:StartLiveTail failed: Service unavailable (HTTP 503)); trying once more.', 'Live Tail connected.']);
+  });
+
+  it('a failure that repeats: polls at once, says so once, tries Live Tail again later, and no line is lost or repeated at either seam', async () => {
+    // Sessions 1-2 fail (fallback), 3 fails (the first retry, quietly), 4 works.
+    const m = memorySource({ live: 'ok', startFailure: (n) => (n <= 3 ? serverError() : undefined) });
+    const got: LogEvent[] = [];
+    const notices: string[] = [];
+    m.stored.push(ev(1, 10, 's', 'backlog'));
+    const tail = new LogTail(m.source, { deliver: (e) => got.push(...e), notice: (n) => notices.push(n) }, { since: 0, live: true, pollMs: 10, liveRetryMs: 150 });
+    await until(() => tail.mode === 'polling');
+    m.stored.push(ev(2, 20, 's', 'polled'));
+    await until(() => got.length === 2);
+    await until(() => tail.mode === 'live');
+    assert.equal(m.sessions(), 4);
+    // The seam back to Live Tail: a line both in a live update and in the next query is shown once.
+    m.stored.push(ev(3, 30, 's', 'both'));
+    m.push({ events: [live(30, 'both'), live(30, 'both')] });
+    m.stored.push(ev(4, 30, 's', 'both'));
+    await until(() => got.length === 4);
+    await new Promise((r) => setTimeout(r, 50));
+    tail.stop();
+    await tail.done;
+    assert.deepEqual(got.map((e) => e.message), ['backlog', 'polled', 'both', 'both']);
+    const fallbacks = notices.filter((n) => n.startsWith('Live Tail failed again'));
+    assert.deepEqual(fallbacks, ['Live Tail failed again (logs:StartLiveTail failed: Service unavailable (HTTP 503)); polling FilterLogEvents every 0.01 s instead, and trying Live Tail again every 0.15 s.']);
+    assert.ok(notices.includes('Live Tail connected again.'), notices.join('\n'));
+  });
+
+  it('a broken event stream twice in a row falls back; a session ending at its time limit does not count', async () => {
+    const m = memorySource({ live: 'ok' });
+    const notices: string[] = [];
+    const tail = new LogTail(m.source, { deliver: () => undefined, notice: (n) => notices.push(n) }, { since: 0, live: true, pollMs: 10, liveRetryMs: 60_000 });
+    await until(() => tail.mode === 'live');
+    for (let i = 0; i < 3; i++) {
+      m.push(new LiveTailEnded('Session timed out after 3 hours.', true));
+      await until(() => m.sessions() === i + 2);
+    }
+    assert.equal(tail.mode, 'live');
+    m.push(new LiveTailEnded('Deserialization error: unexpected frame'));
+    await until(() => m.sessions() === 5);
+    m.push(new LiveTailEnded('Deserialization error: unexpected frame'));
+    await until(() => tail.mode === 'polling');
+    tail.stop();
+    await tail.done;
+    assert.equal(notices.filter((n) => n.startsWith('Live Tail failed again (Deserialization error')).length, 1, notices.join('\n'));
+  });
+
+  it('a tail that cannot read says so once beyond its channel, with the failure, and says when it reads again', async function () {
+    this.timeout(15_000);
+    const m = memorySource({ fetchFailure: (n) => (n <= STUCK_AFTER ? new AwsProblem('other', 'logs:FilterLogEvents failed: <html>502 Bad Gateway</html>') : undefined) });
+    const notices: string[] = [];
+    const troubles: unknown[] = [];
+    m.stored.push(ev(1, 10));
+    const got: LogEvent[] = [];
+    const tail = new LogTail(m.source, { deliver: (e) => got.push(...e), notice: (n) => notices.push(n), trouble: (e) => troubles.push(e) }, { since: 0, pollMs: 10 });
+    await until(() => tail.mode === 'retrying');
+    await until(() => got.length === 1, 10_000);
+    tail.stop();
+    await tail.done;
+    assert.equal(troubles.length, 2);
+    assert.match(String((troubles[0] as Error).message), /502 Bad Gateway/);
+    assert.equal(troubles[1], undefined);
+    assert.equal(notices.filter((n) => /Retrying every 1 s\.$/.test(n)).length, 1, 'the same failure is said once');
+    assert.ok(notices.some((n) => /No line could be read 5 times in a row; the tail keeps trying\. Check the network/.test(n)), notices.join('\n'));
+    assert.ok(notices.includes('Reading again.'));
+  });
+});
+
 describe('DedupWindow pins', () => {
   it('remembers what a slow query in flight can still return, then forgets it', () => {
     const d = new DedupWindow(1000, true);
     d.admit([{ stream: 's', timestamp: 100, message: 'live' }]);
-    const release = d.pin(d.requeryFrom(0));
+    const release = d.pin(d.plan(0));
     d.admit([{ stream: 's', timestamp: 5000, message: 'later live' }]);
     assert.equal(d.admit([ev(7, 100, 's', 'live')]).length, 0, 'the polled copy of the live line is a duplicate');
     release();

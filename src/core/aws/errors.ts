@@ -108,5 +108,10 @@ export function toAwsProblem(error: unknown, action: string, endpoint?: string):
     const where = endpoint ? `the endpoint ${endpoint}` : 'AWS';
     return new AwsProblem('network', `Could not reach ${where} (${code ?? 'timed out'}).`);
   }
+  // A server error is said by its status and AWS's error name, which say more than its message.
+  const status = err.$metadata?.httpStatusCode ?? err.$response?.statusCode;
+  if (status !== undefined && status >= 500) {
+    return new AwsProblem('other', `${action} failed: the endpoint answered HTTP ${status}${/Exception$/.test(name) ? ` (${name})` : ''}.`);
+  }
   return new AwsProblem('other', `${action} failed: ${message.replace(DESERIALIZATION_HINT, '')}`);
 }

@@ -60,7 +60,8 @@ export class LiveTailRefused extends Error {
 
 /** A Live Tail session ended (3-hour timeout, dropped connection); the tail resumes. */
 export class LiveTailEnded extends Error {
-  constructor(message: string) {
+  /** `timeout`: the session reached its 3-hour limit, as every session does; not a failure. */
+  constructor(message: string, readonly timeout = false) {
     super(message);
     this.name = 'LiveTailEnded';
   }
@@ -199,7 +200,7 @@ async function* liveBatches(stream: AsyncIterable<StartLiveTailResponseStream>):
           })),
         };
       } else if (item.SessionTimeoutException) {
-        throw new LiveTailEnded(item.SessionTimeoutException.message ?? 'The Live Tail session timed out.');
+        throw new LiveTailEnded(item.SessionTimeoutException.message ?? 'The Live Tail session timed out.', true);
       } else if (item.SessionStreamingException) {
         throw new LiveTailEnded(item.SessionStreamingException.message ?? 'The Live Tail stream failed.');
       }
@@ -209,8 +210,11 @@ async function* liveBatches(stream: AsyncIterable<StartLiveTailResponseStream>):
     const e = err as { name?: string; message?: string };
     const problem = toAwsProblem(err, 'logs:StartLiveTail');
     if (problem.kind === 'aborted') throw problem;
-    // A stream the SDK could not read is said in words, never as the parser's complaint.
-    throw new LiveTailEnded(problem.kind === 'badResponse' ? problem.message : `${e.name ?? 'Error'}: ${e.message ?? String(err)}`);
+    // The SDK raises the stream's modelled exceptions as errors.
+    if (e.name === 'SessionTimeoutException') throw new LiveTailEnded(e.message ?? 'The Live Tail session timed out.', true);
+    if (e.name === 'SessionStreamingException') throw new LiveTailEnded(e.message ?? 'The Live Tail stream failed.');
+    // A stream the SDK could not read is said in words, never as the parser's complaint (checksums, frame prelude).
+    throw new LiveTailEnded(problem.kind === 'badResponse' ? problem.message : problem.kind === 'network' ? 'the connection dropped' : 'its event stream could not be read');
   }
   throw new LiveTailEnded('The Live Tail session was closed by the server.');
 }

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { LogEvent } from '../logs/dedup';
+import type { FetchPlan, LogEvent } from '../logs/dedup';
 import { TransientSourceError, type LogSource } from '../logs/logTail';
 import { LABELS } from './stackState';
 
@@ -73,9 +73,9 @@ export type LogDocker = Pick<Docker, 'listContainers' | 'getContainer'>;
 export class DockerLogSource implements LogSource {
   constructor(private readonly docker: LogDocker, private readonly project: string, private readonly service?: string) {}
 
-  async fetch(since: number, signal: AbortSignal): Promise<LogEvent[]> {
+  async fetch(plan: FetchPlan, signal: AbortSignal): Promise<LogEvent[]> {
     try {
-      return await this.read(since, signal);
+      return await this.read(plan, signal);
     } catch (err) {
       if (signal.aborted) throw err;
       // The engine restarting or a dropped socket passes; the tail says so and tries again.
@@ -83,12 +83,14 @@ export class DockerLogSource implements LogSource {
     }
   }
 
-  private async read(since: number, signal: AbortSignal): Promise<LogEvent[]> {
+  private async read(plan: FetchPlan, signal: AbortSignal): Promise<LogEvent[]> {
     const label = [`${LABELS.project}=${this.project}`, ...(this.service ? [`${LABELS.service}=${this.service}`] : [])];
     const containers = await this.docker.listContainers({ all: true, filters: { label }, abortSignal: signal });
-    const sinceText = sinceArg(BigInt(Math.max(0, Math.floor(since))) * 1_000_000n);
     const all = await Promise.all(containers.map(async (c) => {
       const stream = `${c.Labels[LABELS.service] ?? c.Names[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12)}-${c.Labels[LABELS.number] ?? '1'}`;
+      // A container that stopped long ago is read from its own watermark, the others from the shared one.
+      const since = Math.min(plan.since, plan.behind.get(stream) ?? plan.since);
+      const sinceText = sinceArg(BigInt(Math.max(0, Math.floor(since))) * 1_000_000n);
       try {
         const body = await this.docker.getContainer(c.Id).logs({
           stdout: true, stderr: true, timestamps: true, follow: false, since: sinceText as unknown as number, abortSignal: signal,

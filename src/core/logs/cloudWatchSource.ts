@@ -1,7 +1,7 @@
 import { AwsProblem } from '../aws/errors';
-import { FILTER_STREAM_NAMES_MAX, LiveTailRefused, type CloudWatchEvent, type LogsApi } from '../aws/logs';
+import { FILTER_STREAM_NAMES_MAX, LiveTailRefused, type CloudWatchEvent, type FilterQuery, type LogsApi } from '../aws/logs';
 import { chunk } from '../aws/ecs';
-import type { LogEvent } from './dedup';
+import type { FetchPlan, LogEvent } from './dedup';
 import type { LiveBatch, LogSource } from './logTail';
 import type { RateLimiter } from './rateLimiter';
 import type { StreamSet } from './ecsStreams';
@@ -56,19 +56,22 @@ export class CloudWatchLogSource implements LogSource {
     return changes;
   }
 
-  async fetch(since: number, signal: AbortSignal): Promise<LogEvent[]> {
+  async fetch(plan: FetchPlan, signal: AbortSignal): Promise<LogEvent[]> {
     const out: LogEvent[] = [];
     for (const set of await this.streamSets(signal)) {
       const keep = wanted(set);
-      const queries = set.prefixes.length
-        ? [{ streamPrefix: commonPrefix([...set.prefixes, ...set.names]) }]
-        : chunk(set.names, FILTER_STREAM_NAMES_MAX).map((streamNames) => ({ streamNames }));
+      const queries: (Pick<FilterQuery, 'streamPrefix' | 'streamNames'> & { startTime: number })[] = set.prefixes.length
+        ? [{ streamPrefix: commonPrefix([...set.prefixes, ...set.names]), startTime: plan.since }]
+        : chunk(set.names, FILTER_STREAM_NAMES_MAX).map((streamNames) => ({ streamNames, startTime: plan.since }));
+      // Streams far behind the others (a stuck awslogs agent) are read from their own watermark.
+      const behind = [...plan.behind].filter(([name, from]) => keep(name) && from < plan.since).sort((a, b) => a[1] - b[1]);
+      for (const names of chunk(behind, FILTER_STREAM_NAMES_MAX)) queries.push({ streamNames: names.map(([n]) => n), startTime: names[0][1] });
       for (const q of queries) {
         let nextToken: string | undefined;
         do {
           await this.limiter.take(signal);
           const page = await this.logs
-            .filterLogEvents({ group: set.group, ...q, startTime: since, filterPattern: this.filterPattern, nextToken }, signal)
+            .filterLogEvents({ group: set.group, ...q, filterPattern: this.filterPattern, nextToken }, signal)
             .catch((err: unknown) => { throw explainNotFound(err, set); });
           for (const e of page.events) if (keep(e.logStreamName)) out.push(toLogEvent(e));
           nextToken = page.nextToken;

@@ -10,6 +10,13 @@ export interface LogEvent {
   message: string;
 }
 
+/** Where a query starts: `since` for most streams, and an earlier start for streams far behind the others. */
+export interface FetchPlan {
+  since: number;
+  /** Streams whose newest line is more than the window behind the newest of all: each is read from its own start. */
+  behind: ReadonlyMap<string, number>;
+}
+
 /** Same stream, same millisecond, same text: how a Live Tail event is matched to a polled one. */
 export function fingerprint(e: LogEvent): string {
   const h = createHash('sha1').update(e.stream).update('\0').update(String(e.timestamp)).update('\0').update(e.message);
@@ -20,75 +27,122 @@ export function byTime(a: LogEvent, b: LogEvent): number {
   return a.timestamp - b.timestamp || (a.ingestionTime ?? 0) - (b.ingestionTime ?? 0) || (a.eventId ?? '').localeCompare(b.eventId ?? '');
 }
 
+/** Lines that look alike (same key): the polled ones by id, and how many Live Tail copies (no id) were delivered. */
+interface Slot {
+  timestamp: number;
+  ids: string[];
+  live: number;
+}
+
+interface StreamState {
+  newest: number;
+  /** Nothing older than this is remembered: a polled event below it was delivered before (or is later than the window allows). */
+  floor: number;
+  slots: Map<string, Slot>;
+}
+
 /**
- * Remembers what was delivered for as long as a re-query can return it again: ids of events
- * whose timestamp is at or after `watermark - window`, where the watermark is the newest
- * timestamp delivered. Older entries are forgotten, so the state is bounded by the window.
+ * Remembers what was delivered for as long as a re-query can return it again, per stream: each
+ * stream has its own watermark (its newest timestamp), so a stream whose lines arrive minutes
+ * late relative to the others (a stuck awslogs agent) is read from its own watermark - window.
+ *
+ * Identical lines (same stream, millisecond and text) are counted, not collapsed: a polled
+ * event is matched by its id, and a Live Tail event (no id) to one polled event of the same
+ * content, one for one. The state holds one entry per delivered line inside the window.
  */
 export class DedupWindow {
-  private readonly seen = new Map<string, number>();
-  private newest = Number.NEGATIVE_INFINITY;
-  /** Start times of queries in flight: what they return must still be recognised when it arrives. */
-  private readonly pins: number[] = [];
+  private readonly streams = new Map<string, StreamState>();
+  /** Plans of queries in flight: what they return must still be recognised when it arrives. */
+  private readonly pins: FetchPlan[] = [];
+  private remembered = 0;
+  /** The largest `size` so far (the bench prints it). */
+  peak = 0;
 
   constructor(
     readonly windowMs: number,
-    /** Also keep content fingerprints, to match Live Tail events (no eventId) with polled ones. */
+    /** Match Live Tail events (no eventId) with polled ones by content. */
     private readonly fingerprints = false,
   ) {}
 
-  /** Newest timestamp delivered so far, or undefined before the first event. */
+  /** Newest timestamp delivered so far (all streams), or undefined before the first event. */
   get watermark(): number | undefined {
-    return Number.isFinite(this.newest) ? this.newest : undefined;
+    let newest = Number.NEGATIVE_INFINITY;
+    for (const s of this.streams.values()) newest = Math.max(newest, s.newest);
+    return Number.isFinite(newest) ? newest : undefined;
   }
 
+  /** Lines remembered now: one per delivered line still inside its stream's window. */
   get size(): number {
-    return this.seen.size;
+    return this.remembered;
   }
 
   /** The events not delivered before, ordered by timestamp; records them. */
   admit(events: readonly LogEvent[]): LogEvent[] {
     const fresh: LogEvent[] = [];
     for (const e of [...events].sort(byTime)) {
-      // Keys: `i` eventId; `f` content of an event that had an id; `l` content of one that had none (Live Tail).
-      const fp = this.fingerprints || e.eventId === undefined ? fingerprint(e) : undefined;
-      if (e.eventId !== undefined) {
-        const idKey = `i${e.eventId}`;
-        const dup = this.seen.has(idKey) || (fp !== undefined && this.seen.has(`l${fp}`));
-        this.seen.set(idKey, e.timestamp);
-        if (fp !== undefined) this.seen.set(`f${fp}`, e.timestamp);
-        if (dup) continue;
-      } else {
-        if (this.seen.has(`f${fp}`) || this.seen.has(`l${fp}`)) continue;
-        this.seen.set(`l${fp}`, e.timestamp);
-      }
-      if (e.timestamp > this.newest) this.newest = e.timestamp;
+      let stream = this.streams.get(e.stream);
+      if (!stream) this.streams.set(e.stream, (stream = { newest: e.timestamp, floor: Number.NEGATIVE_INFINITY, slots: new Map() }));
+      // A polled line below the floor was delivered (and forgotten) before; Live Tail never repeats one.
+      if (e.eventId !== undefined && e.timestamp < stream.floor) continue;
+      const key = this.fingerprints || e.eventId === undefined ? fingerprint(e) : e.eventId;
+      let slot = stream.slots.get(key);
+      if (!slot) stream.slots.set(key, (slot = { timestamp: e.timestamp, ids: [], live: 0 }));
+      const before = Math.max(slot.ids.length, slot.live);
+      if (e.eventId === undefined) slot.live++;
+      else if (!slot.ids.includes(e.eventId)) slot.ids.push(e.eventId);
+      const after = Math.max(slot.ids.length, slot.live);
+      if (after === before) continue;
+      this.remembered += after - before;
+      if (e.timestamp > stream.newest) stream.newest = e.timestamp;
       fresh.push(e);
     }
+    this.peak = Math.max(this.peak, this.remembered);
     this.prune();
     return fresh;
   }
 
-  /** Where the next query has to start so that late arrivals within the window are found. */
-  requeryFrom(fallback: number): number {
-    const w = this.watermark;
-    return w === undefined ? fallback : Math.max(fallback, w - this.windowMs);
+  /**
+   * Where the next query has to start so that late arrivals within the window are found: the
+   * streams within a window of the newest share one start (the earliest of theirs); a stream
+   * further behind gets its own.
+   */
+  plan(fallback: number): FetchPlan {
+    const newest = this.watermark;
+    const behind = new Map<string, number>();
+    if (newest === undefined) return { since: fallback, behind };
+    let since = newest - this.windowMs;
+    for (const [name, s] of this.streams) {
+      const own = s.newest - this.windowMs;
+      if (s.newest < newest - this.windowMs) behind.set(name, Math.max(fallback, own));
+      else since = Math.min(since, own);
+    }
+    return { since: Math.max(fallback, since), behind };
   }
 
   /**
-   * Keeps entries at or after `from` until the returned release is called. A query that runs
-   * for seconds while live events move the watermark on must not find its duplicates forgotten.
+   * Keeps what `plan` can return until the returned release is called. A query that runs
+   * for seconds while live events move the watermarks on must not find its duplicates forgotten.
    */
-  pin(from: number): () => void {
-    this.pins.push(from);
+  pin(plan: FetchPlan): () => void {
+    this.pins.push(plan);
     return () => {
-      const at = this.pins.indexOf(from);
+      const at = this.pins.indexOf(plan);
       if (at >= 0) this.pins.splice(at, 1);
     };
   }
 
+  /** Each stream remembers its own window (what a query in flight can return, too): memory is what the windows hold. */
   private prune(): void {
-    const floor = Math.min(this.newest - this.windowMs, ...this.pins);
-    for (const [key, ts] of this.seen) if (ts < floor) this.seen.delete(key);
+    for (const [name, s] of this.streams) {
+      let floor = s.newest - this.windowMs;
+      for (const p of this.pins) floor = Math.min(floor, p.behind.get(name) ?? p.since);
+      if (floor <= s.floor) continue;
+      s.floor = floor;
+      for (const [key, slot] of s.slots) {
+        if (slot.timestamp >= floor) continue;
+        this.remembered -= Math.max(slot.ids.length, slot.live);
+        s.slots.delete(key);
+      }
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { AwsProblem } from '../aws/errors';
-import { LiveTailEnded, LiveTailRefused } from '../aws/logs';
-import { DedupWindow, type LogEvent } from './dedup';
+import { LiveTailEnded, LiveTailRefused, LogQueryRejected } from '../aws/logs';
+import { DedupWindow, type FetchPlan, type LogEvent } from './dedup';
 import { sleep } from './rateLimiter';
 
 /** Events of a live session; `sampled` when the source left some out (a catch-up query fills them in). */
@@ -14,8 +14,8 @@ export interface LiveBatch {
  * CodeBuild logs can implement the same three calls.
  */
 export interface LogSource {
-  /** Every event with timestamp >= `since`, all pages, in any order. */
-  fetch(since: number, signal: AbortSignal): Promise<LogEvent[]>;
+  /** Every event with timestamp >= `plan.since` (for a stream in `plan.behind`, >= its own start), all pages, in any order. */
+  fetch(plan: FetchPlan, signal: AbortSignal): Promise<LogEvent[]>;
   /**
    * Opens a live session: resolves once it has started (so nothing after that moment is
    * missed), yields batches until it ends. Rejects with LiveTailRefused when not available.
@@ -30,47 +30,90 @@ export interface TailSink {
   deliver(events: LogEvent[]): void;
   /** A sentence about the tail itself (mode, waiting, errors), shown in its channel. */
   notice(text: string): void;
+  /** The tail has failed to read STUCK_AFTER times in a row (`error`, the last failure) and keeps trying; undefined once it reads again. */
+  trouble?(error: unknown): void;
 }
 
 export interface TailOptions {
   /** Epoch ms: the first query starts here (now - startMinutes). */
   since: number;
-  /** Late-arrival window: re-queries start at watermark - window; dedup state spans it. */
+  /** Late-arrival window: re-queries start at each stream's watermark - window; dedup state spans it. */
   windowMs?: number;
   pollMs?: number;
   refreshMs?: number;
   /** Try Live Tail first (when the source has it). */
   live?: boolean;
+  /** After Live Tail failed, how long the tail polls before it tries Live Tail again. */
+  liveRetryMs?: number;
 }
 
-export type TailMode = 'starting' | 'live' | 'polling' | 'waiting' | 'stopped' | 'failed';
+export type TailMode = 'starting' | 'live' | 'polling' | 'waiting' | 'retrying' | 'stopped' | 'failed';
 
 export const DEFAULT_WINDOW_MS = 120_000;
+/** A tail that fell back to polling tries Live Tail again this often. */
+export const LIVE_RETRY_MS = 300_000;
+/** Failed reads in a row after which the tail says, beyond its channel, that it cannot deliver. */
+export const STUCK_AFTER = 5;
 /** How long after a sampled Live Tail update the tail keeps filling in by query. */
 const SAMPLED_FILL_MS = 5000;
 const LIVE_START_MS = 10_000;
+/** A Live Tail session that stayed up this long was healthy: its end does not count as a failure. */
+const LIVE_HEALTHY_MS = 30_000;
 
 /** A source's failure that passes (an engine restarting, a dropped socket): the tail retries. */
 export class TransientSourceError extends Error {}
 
+/** Something went wrong in the Live Tail path (starting a session, or its event stream); `cause` says what. */
+class LiveFailure extends Error {
+  constructor(readonly cause: unknown, readonly liveForMs: number) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
 /** Failures no retry fixes: the tail stops and says why. Network, throttling, 5xx and missing groups are retried. */
 const FATAL_KINDS = new Set(['accessDenied', 'noCredentials', 'ssoExpired', 'unknownProfile', 'invalidEndpoint', 'unsupported']);
 
+function isFatal(err: unknown): boolean {
+  if (err instanceof AwsProblem) return FATAL_KINDS.has(err.kind);
+  return !(err instanceof TransientSourceError);
+}
+
+function duration(ms: number): string {
+  return ms >= 60_000 ? `${Math.round(ms / 6000) / 10} min` : `${ms / 1000} s`;
+}
+
+/** The short reason of a Live Tail failure, for one sentence. */
+function liveReason(err: unknown): string {
+  const text = err instanceof LiveTailRefused ? `${err.reason}: ${err.message}` : err instanceof Error ? err.message : String(err);
+  return text.replace(/\.$/, '');
+}
+
 /**
  * Follows a LogSource without losing or repeating a line: every query re-reads the
- * late-arrival window and a bounded DedupWindow drops what was already delivered; a live
- * session is opened before the catch-up query, so the seam between them overlaps.
+ * late-arrival window (per stream) and a bounded DedupWindow drops what was already delivered;
+ * a live session is opened before the catch-up query, so the seam between them overlaps.
+ *
+ * Live Tail: a session that ends is reopened at once; a second failure in a row (or a refusal)
+ * falls back to polling at once, says so once, and Live Tail is tried again every liveRetryMs.
  */
 export class LogTail {
   readonly dedup: DedupWindow;
   mode: TailMode = 'starting';
+  /** Why the tail failed (mode `failed`). */
+  failure: unknown;
   private readonly controller = new AbortController();
   private readonly windowMs: number;
   private readonly pollMs: number;
   private readonly refreshMs: number;
+  private readonly liveRetryMs: number;
   private lastRefresh = 0;
   private lastProblem = '';
-  private liveAllowed: boolean;
+  private readonly liveWanted: boolean;
+  /** Live Tail failures since the last healthy session. */
+  private liveFailures = 0;
+  /** While polling after a Live Tail failure: when to try it again. */
+  private liveRetryAt = 0;
+  private readFailures = 0;
   private fillInFlight = false;
   readonly done: Promise<void>;
 
@@ -78,8 +121,9 @@ export class LogTail {
     this.windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
     this.pollMs = options.pollMs ?? 1000;
     this.refreshMs = options.refreshMs ?? 30_000;
-    this.liveAllowed = Boolean(options.live && source.live);
-    this.dedup = new DedupWindow(this.windowMs, this.liveAllowed);
+    this.liveRetryMs = options.liveRetryMs ?? LIVE_RETRY_MS;
+    this.liveWanted = Boolean(options.live && source.live);
+    this.dedup = new DedupWindow(this.windowMs, this.liveWanted);
     this.lastRefresh = Date.now();
     this.done = this.run();
   }
@@ -100,13 +144,12 @@ export class LogTail {
     while (!this.stopped) {
       try {
         await this.maybeRefresh();
-        if (this.liveAllowed) await this.followLive();
+        if (this.liveWanted && Date.now() >= this.liveRetryAt) await this.followLive();
         else {
           await this.catchUp();
           this.setMode('polling');
           await sleep(this.pollMs, this.signal);
         }
-        this.lastProblem = '';
       } catch (err) {
         if (this.stopped) break;
         if (!(await this.handle(err))) {
@@ -119,32 +162,71 @@ export class LogTail {
     if (this.mode !== 'failed') this.mode = 'stopped';
   }
 
-  /** True to go on (after a pause), false when the tail cannot continue. */
+  /** True to go on (after a pause when reading failed), false when the tail cannot continue. */
   private async handle(err: unknown): Promise<boolean> {
-    if (err instanceof LiveTailRefused) {
-      this.liveAllowed = false;
-      this.sink.notice(`Live Tail is not available (${err.reason}: ${err.message}); polling FilterLogEvents every ${this.pollMs / 1000} s instead.`);
+    // A missing group, a fatal problem or a rejected pattern is no Live Tail failure: polling would meet it too.
+    const shared = (e: unknown) => (e instanceof AwsProblem && (FATAL_KINDS.has(e.kind) || e.kind === 'notFound')) || e instanceof LogQueryRejected;
+    if (err instanceof LiveFailure && !shared(err.cause)) {
+      this.liveFailed(err);
       return true;
     }
-    if (err instanceof LiveTailEnded) {
-      this.sink.notice(`Live Tail session ended (${err.message}); resuming from ${new Date(this.dedup.requeryFrom(this.options.since)).toISOString()} without gaps.`);
-      return true;
-    }
-    const problem = err instanceof AwsProblem ? err : undefined;
-    const text = err instanceof Error ? err.message : String(err);
-    if (problem ? FATAL_KINDS.has(problem.kind) : !(err instanceof TransientSourceError)) {
+    const cause = err instanceof LiveFailure ? err.cause : err;
+    const text = cause instanceof Error ? cause.message : String(cause);
+    if (isFatal(cause)) {
+      this.failure = cause;
       this.sink.notice(`Stopped: ${text}`);
       return false;
     }
-    if (problem?.kind === 'notFound') {
+    this.readFailures++;
+    if (cause instanceof AwsProblem && cause.kind === 'notFound') {
       this.mode = 'waiting';
       if (text !== this.lastProblem) this.sink.notice(`Waiting: ${text} The tail starts as soon as it exists.`);
-    } else if (text !== this.lastProblem) {
-      this.sink.notice(`${text} Retrying.`);
+    } else {
+      this.mode = 'retrying';
+      if (text !== this.lastProblem) this.sink.notice(`${text} Retrying every ${Math.max(this.pollMs, 1000) / 1000} s.`);
+      if (this.readFailures === STUCK_AFTER) {
+        this.sink.notice(`No line could be read ${STUCK_AFTER} times in a row; the tail keeps trying. Check the network and the endpoint setting, or stop the tail.`);
+        this.sink.trouble?.(cause);
+      }
     }
     this.lastProblem = text;
     await sleep(Math.max(this.pollMs, 1000), this.signal).catch(() => undefined);
     return true;
+  }
+
+  /** A read succeeded: a tail that said it was in trouble says it reads again. */
+  private readOk(): void {
+    if (this.readFailures >= STUCK_AFTER && this.mode !== 'waiting') {
+      this.sink.notice('Reading again.');
+      this.sink.trouble?.(undefined);
+    }
+    this.readFailures = 0;
+    this.lastProblem = '';
+  }
+
+  /** Reopens a session after one failure; falls back to polling after a refusal or a second failure in a row. */
+  private liveFailed(err: LiveFailure): void {
+    const cause = err.cause;
+    const timeout = cause instanceof LiveTailEnded && cause.timeout;
+    if (err.liveForMs >= LIVE_HEALTHY_MS || timeout) {
+      this.liveFailures = 0;
+      this.liveRetryAt = 0;
+    }
+    if (!timeout) this.liveFailures++;
+    const retrying = this.liveRetryAt > 0;
+    if (cause instanceof LiveTailRefused || this.liveFailures >= 2) {
+      this.liveRetryAt = Date.now() + this.liveRetryMs;
+      // Said once: a later retry that fails again goes back to polling quietly.
+      if (!retrying) {
+        const what = cause instanceof LiveTailRefused ? `Live Tail is not available (${liveReason(cause)})` : `Live Tail failed again (${liveReason(cause)})`;
+        this.sink.notice(`${what}; polling FilterLogEvents every ${duration(this.pollMs)} instead, and trying Live Tail again every ${duration(this.liveRetryMs)}.`);
+      }
+      this.mode = 'polling';
+      return;
+    }
+    this.sink.notice(cause instanceof LiveTailEnded
+      ? `Live Tail session ended (${cause.message}); resuming from ${new Date(this.dedup.plan(this.options.since).since).toISOString()} without gaps.`
+      : `Live Tail failed (${liveReason(cause)}); trying once more.`);
   }
 
   private async maybeRefresh(force = false): Promise<boolean> {
@@ -156,10 +238,11 @@ export class LogTail {
   }
 
   private async catchUp(): Promise<void> {
-    const from = this.dedup.requeryFrom(this.options.since);
-    const release = this.dedup.pin(from);
+    const plan = this.dedup.plan(this.options.since);
+    const release = this.dedup.pin(plan);
     try {
-      this.deliver(await this.source.fetch(from, this.signal));
+      this.deliver(await this.source.fetch(plan, this.signal));
+      this.readOk();
     } finally {
       release();
     }
@@ -174,12 +257,14 @@ export class LogTail {
 
   private setMode(mode: TailMode): void {
     if (this.mode === mode) return;
+    const was = this.mode;
     this.mode = mode;
-    if (mode === 'live') this.sink.notice('Live Tail connected.');
-    if (mode === 'polling') this.sink.notice(`Polling every ${this.pollMs / 1000} s.`);
+    if (mode === 'live') this.sink.notice(this.liveRetryAt > 0 ? 'Live Tail connected again.' : 'Live Tail connected.');
+    // A fallback from Live Tail has said already that it polls.
+    if (mode === 'polling' && !this.liveWanted && (was === 'starting' || was === 'waiting')) this.sink.notice(`Polling every ${this.pollMs / 1000} s.`);
   }
 
-  /** Opens a session, or gives up after LIVE_START_MS (a session that never starts is a refusal). */
+/** Opens a session, or gives up after LIVE_START_MS (a session that never starts is a refusal). */
   private async startLive(session: AbortController): Promise<AsyncIterable<LiveBatch>> {
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -217,7 +302,9 @@ export class LogTail {
       // The first catch-up runs before the session: it shows the backlog at once and surfaces a
       // rejected filter pattern, a denied permission or a missing group through the plain query path.
       if (this.dedup.watermark === undefined) await this.catchUp();
-      const batches = await this.startLive(session);
+      const batches = await this.startLive(session).catch((err: unknown) => {
+        throw this.stopped ? err : new LiveFailure(err, 0);
+      });
       let buffer: LogEvent[][] | undefined = [];
       const pump = (async () => {
         for await (const batch of batches) {
@@ -231,8 +318,9 @@ export class LogTail {
       for (const b of buffer) this.deliver(b);
       buffer = undefined;
       this.setMode('live');
+      const liveSince = Date.now();
       const ended = await pumped;
-      if (ended && !session.signal.aborted) throw ended;
+      if (ended && !session.signal.aborted) throw new LiveFailure(ended, Date.now() - liveSince);
     } finally {
       clearInterval(filler);
       clearInterval(refresher);

@@ -7,6 +7,7 @@ import type { LogEvent } from '../../core/logs/dedup';
 import { RateLimiter } from '../../core/logs/rateLimiter';
 import type { Logger } from '../../core/log';
 import type { AwsSession } from '../../platform/aws';
+import { describeFailure } from '../../platform/errors';
 import { readSettings } from '../../platform/settings';
 import { COMMANDS, LANGUAGE_ID, ACTIVE_KEY } from './commandIds';
 
@@ -33,12 +34,19 @@ export class TailSession {
     private readonly failed: (session: TailSession) => void,
   ) {}
 
+  private disposed = false;
+
   get mode(): string {
     return this.tail?.mode ?? 'stopped';
   }
 
   get running(): boolean {
     return Boolean(this.tail && !this.tail.stopped);
+  }
+
+  /** Why the tail stopped on its own (mode `failed`). */
+  get failure(): unknown {
+    return this.tail?.failure;
   }
 
   /** Events per second over the last 5 seconds. */
@@ -56,7 +64,7 @@ export class TailSession {
   }
 
   append(text: string[], counted: boolean): void {
-    if (text.length === 0) return;
+    if (text.length === 0 || this.disposed) return;
     this.channel.append(`${text.join('\n')}\n`);
     for (const t of text) this.lines.push(t);
     if (this.lines.length > KEPT_LINES) this.lines.splice(0, this.lines.length - KEPT_LINES);
@@ -79,6 +87,15 @@ export class TailSession {
     tail.stop();
     await tail.done;
   }
+
+  /** Stops the tail and releases its channel and lines. */
+  dispose(): void {
+    this.disposed = true;
+    this.tail?.stop();
+    this.channel.dispose();
+    this.lines.length = 0;
+    this.recent = [];
+  }
 }
 
 /** Every tail of the window, their channels and the status bar item that counts them. */
@@ -94,8 +111,14 @@ export class TailSessions implements vscode.Disposable {
     this.status.command = COMMANDS.stop;
   }
 
+  /** Every tail whose channel is open: running ones and those that stopped on a failure. */
   list(): TailSession[] {
     return [...this.sessions.values()];
+  }
+
+  /** The tails that run (the status bar counts these). */
+  running(): TailSession[] {
+    return this.list().filter((s) => s.running);
   }
 
   find(key: string): TailSession | undefined {
@@ -137,6 +160,8 @@ export class TailSessions implements vscode.Disposable {
 
   /** Opens the channel and runs a tail whose source `prepare` builds (again on every restart). */
   private open(key: string, title: string, channelName: string, format: (e: LogEvent) => string, firstNotes: string[], prepare: (s: TailSession) => { source: LogSource; note: string; options: TailOptions }): TailSession {
+    // A tail of the same thing that stopped on a failure gives way to the fresh one, channel and all.
+    this.sessions.get(key)?.dispose();
     const channel = vscode.window.createOutputChannel(channelName, LANGUAGE_ID);
     const tailSession = new TailSession(key, title, channel, (s) => {
       const { source, note, options } = prepare(s);
@@ -147,8 +172,15 @@ export class TailSessions implements vscode.Disposable {
           this.logger.info(`Logs: ${title}: ${text}`);
           s.notice(text);
         },
+        trouble: (error) => {
+          this.changed();
+          if (error !== undefined) void this.reportTrouble(s, error);
+        },
       }, options);
-    }, (s) => void this.reportFailure(s));
+    }, (s) => {
+      this.changed();
+      void this.reportFailure(s);
+    });
     this.sessions.set(key, tailSession);
     for (const n of firstNotes) tailSession.notice(n);
     tailSession.run();
@@ -157,24 +189,56 @@ export class TailSessions implements vscode.Disposable {
     return tailSession;
   }
 
-  /** Restarts a tail with another CloudWatch filter pattern (empty: none), in the same channel. */
-  async restart(s: TailSession, filterPattern: string): Promise<void> {
+  /**
+   * Runs a tail again in its channel (a stopped one too), with another CloudWatch filter
+   * pattern (empty: none). The tail reads its start minutes again, so the seam is marked.
+   */
+  async restart(s: TailSession, filterPattern = s.filterPattern): Promise<void> {
     await s.stop();
+    if (filterPattern !== s.filterPattern) s.notice(`Filter changed: ${filterPattern || 'none, every line'}. The lines below are read again from the start.`);
+    else s.notice('Restarted. The lines below are read again from the start.');
     s.filterPattern = filterPattern;
     s.run();
     this.changed();
   }
 
-  /** A tail that stopped on its own says why in a message too, with the way to its channel. */
+  /** A tail that stopped on its own says why in a message too, with the next steps. */
   private async reportFailure(s: TailSession): Promise<void> {
-    const reason = s.lastNotice.replace(/^Stopped: /, '');
-    const answer = await vscode.window.showErrorMessage(`The log tail of ${s.title} stopped: ${reason}`, 'Show Log Tail', ...(s.filterable ? ['Change Filter'] : []));
+    const { message, actions } = describeFailure(s.failure ?? s.lastNotice.replace(/^Stopped: /, ''));
+    const own = ['Show Log Tail', 'Restart Tail', ...(s.filterable ? ['Change Filter'] : [])];
+    const answer = await vscode.window.showErrorMessage(`The log tail of ${s.title} stopped: ${message}`, ...actions.map((a) => a.title).filter((t) => t !== 'Show Log'), ...own);
     if (answer === 'Show Log Tail') s.channel.show();
-    if (answer === 'Change Filter') await vscode.commands.executeCommand(COMMANDS.filter, s.key);
+    else if (answer === 'Restart Tail') await this.restart(s);
+    else if (answer === 'Change Filter') await vscode.commands.executeCommand(COMMANDS.filter, s.key);
+    else await actions.find((a) => a.title === answer)?.run();
   }
 
+  /** A running tail that cannot read says so once per streak, beyond its channel. */
+  private async reportTrouble(s: TailSession, error: unknown): Promise<void> {
+    const { message, actions } = describeFailure(error);
+    const answer = await vscode.window.showWarningMessage(
+      `The log tail of ${s.title} cannot read its logs: ${message} It keeps trying.`,
+      ...actions.map((a) => a.title).filter((t) => t !== 'Show Log'), 'Show Log Tail', 'Stop Tail',
+    );
+    if (answer === 'Show Log Tail') s.channel.show();
+    else if (answer === 'Stop Tail') await this.stop(s);
+    else await actions.find((a) => a.title === answer)?.run();
+  }
+
+  /** Stops a tail for good: its channel is closed and its lines released. */
   async stop(s: TailSession): Promise<void> {
-    this.sessions.delete(s.key);
+    if (this.sessions.get(s.key) === s) this.sessions.delete(s.key);
+    await s.stop();
+    s.dispose();
+    this.changed();
+  }
+
+  /**
+   * Stops following but keeps the channel open for its owner (a finished build's log), who
+   * disposes it later; the tail leaves the list and the status bar.
+   */
+  async release(s: TailSession): Promise<void> {
+    if (this.sessions.get(s.key) === s) this.sessions.delete(s.key);
     await s.stop();
     s.notice('Tail stopped.');
     this.changed();
@@ -185,7 +249,7 @@ export class TailSessions implements vscode.Disposable {
   }
 
   private changed(): void {
-    const active = this.sessions.size > 0;
+    const active = this.running().length > 0;
     void vscode.commands.executeCommand('setContext', ACTIVE_KEY, active);
     if (active && !this.ticker) this.ticker = setInterval(() => this.render(), 1000);
     if (!active && this.ticker) {
@@ -196,23 +260,22 @@ export class TailSessions implements vscode.Disposable {
   }
 
   private render(): void {
-    const all = this.list();
+    const all = this.running();
     if (all.length === 0) {
       this.status.hide();
       return;
     }
     const rate = all.reduce((n, s) => n + s.rate(), 0);
-    this.status.text = `$(output) ${all.length} ${all.length === 1 ? 'tail' : 'tails'} · ${rate.toFixed(rate < 10 ? 1 : 0)}/s`;
-    this.status.tooltip = `${all.map((s) => `${s.title}: ${s.mode}`).join('\n')}\nClick to stop a tail.`;
+    const stuck = all.filter((s) => s.mode === 'retrying').length;
+    const count = `${all.length} ${all.length === 1 ? 'tail' : 'tails'}`;
+    this.status.text = stuck ? `$(warning) ${count} · ${stuck} not reading` : `$(output) ${count} · ${rate.toFixed(rate < 10 ? 1 : 0)}/s`;
+    this.status.tooltip = `${this.list().map((s) => `${s.title}: ${s.mode}`).join('\n')}\nClick to stop a tail.`;
     this.status.show();
   }
 
   dispose(): void {
     if (this.ticker) clearInterval(this.ticker);
-    for (const s of this.sessions.values()) {
-      void s.stop();
-      s.channel.dispose();
-    }
+    for (const s of this.sessions.values()) s.dispose();
     this.sessions.clear();
     this.status.dispose();
   }

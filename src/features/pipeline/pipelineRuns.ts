@@ -18,6 +18,8 @@ import type { TailSession, TailSessions } from '../logs/tailSessions';
 const WATCHED_KEY = 'airflowEcs.pipeline.watched';
 /** After a build ends, its log is read this long more: CloudWatch delivers the last lines late. */
 const LOG_DRAIN_MS = 8000;
+/** Builds whose log channel stays open (Show Log); older ones are closed and their lines released. */
+export const BUILD_LOGS_KEPT = 5;
 const OVERRIDES_KEY = 'airflowEcs.pipeline.overrides';
 
 function cancelled(): never {
@@ -33,7 +35,7 @@ export class PipelineRuns implements vscode.Disposable {
   readonly watcher: BuildWatcher;
   readonly statusBar = vscode.window.createStatusBarItem('airflowEcs.pipeline.head', vscode.StatusBarAlignment.Left, 50);
   private readonly followers = new Map<string, (build: Build) => void>();
-  /** The log tail of each build followed in this window, by build id. */
+  /** The log tail of the last BUILD_LOGS_KEPT builds followed in this window, by build id, oldest first. */
   readonly buildLogs = new Map<string, TailSession>();
   private readonly finished = new vscode.EventEmitter<Build>();
   /** Fires once per build that ends while watched; the quality feature refreshes on it. */
@@ -177,6 +179,11 @@ export class PipelineRuns implements vscode.Disposable {
     try {
       const tail = await this.logTails.startStreams(`build:${id}`, title, [{ group: groupName, prefixes: [], names: [streamName] }], build.startTime?.getTime() ?? Date.now(), title);
       this.buildLogs.set(id, tail);
+      for (const [old, oldTail] of this.buildLogs) {
+        if (this.buildLogs.size <= BUILD_LOGS_KEPT) break;
+        this.buildLogs.delete(old);
+        void this.logTails.stop(oldTail);
+      }
     } catch (err) {
       await reportError(err, this.logger, `Follow the log of ${title}`);
     }
@@ -185,13 +192,14 @@ export class PipelineRuns implements vscode.Disposable {
   showLog(build: Build): void {
     const tail = this.buildLogs.get(build.id ?? '');
     if (tail) tail.channel.show(true);
-    else void vscode.window.showInformationMessage(`The log of ${build.projectName} #${build.buildNumber} was not followed in this window; open it in the console.`);
+    else void vscode.window.showInformationMessage(`The log of ${build.projectName} #${build.buildNumber} is not kept in this window (only the last ${BUILD_LOGS_KEPT} builds' logs are); open it in the console.`);
   }
 
   private async done(build: Build): Promise<void> {
     this.finished.fire(build);
     const tail = this.buildLogs.get(build.id ?? '');
-    if (tail) setTimeout(() => void this.logTails.stop(tail), LOG_DRAIN_MS);
+    // Stops following, keeps the channel for Show Log until newer builds push it out.
+    if (tail) setTimeout(() => void this.logTails.release(tail), LOG_DRAIN_MS);
     const kind: PipelineKind = build.projectName === readSettings().pipeline.imageProject ? 'image' : 'dag';
     const name = `${PIPELINE_NAMES[kind]} #${build.buildNumber}`;
     const sha = shortSha(build.resolvedSourceVersion);
@@ -242,6 +250,8 @@ export class PipelineRuns implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const tail of this.buildLogs.values()) tail.dispose();
+    this.buildLogs.clear();
     this.watcher.dispose();
     this.statusBar.dispose();
     this.finished.dispose();

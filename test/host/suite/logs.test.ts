@@ -117,6 +117,73 @@ describe('Log tail in a real extension host', () => {
     }
     assert.equal(session.mode, 'failed');
     assert.equal(messages[0], 'The log tail of worker (airflow-prod) stopped: Invalid filter pattern: { $.level =');
+    assert.equal(session.lines.filter((l) => / Filter changed: ERROR\. The lines below are read again from the start\.$/.test(l)).length, 1, 'the seam is marked');
+  });
+
+  it('Live Tail answering HTTP 503: lines come from polling, and the channel says so in one sentence', async () => {
+    const worker = await seed({ name: 'airflow-prod', services: [{ name: 'worker', desiredCount: 1 }] });
+    await control(AWS, 'logs', 'configure', { liveFailures: 1000, liveFailure: 'server' });
+    const [s1] = await streams();
+    await put(s1, ['INFO - before'], 5_000);
+    const session = (await vscode.commands.executeCommand('airflowEcs.logs.tail', worker)) as TailSession;
+    await until(() => session.mode === 'polling', 'polling');
+    await put(s1, ['INFO - after', '', '']);
+    await until(() => logLines(session).length === 4, 'every line, both blank lines too');
+    const said = session.lines.filter((l) => /Live Tail failed again/.test(l));
+    assert.equal(said.length, 1, session.lines.join('\n'));
+    assert.match(said[0], /Live Tail failed again \(logs:StartLiveTail failed: the endpoint answered HTTP 503 \(ServiceUnavailableException\)\); polling FilterLogEvents every 1 s instead, and trying Live Tail again every 5 min\.$/);
+    assert.equal(api.logTails.running().length, 1);
+  });
+
+  it('a tail that cannot read says so with next steps, keeps trying, and reads again', async function () {
+    this.timeout(60_000);
+    const worker = await seed({ name: 'airflow-prod', services: [{ name: 'worker', desiredCount: 1 }] });
+    const [s1] = await streams();
+    await put(s1, ['INFO - finally read'], 5_000);
+    // Every FilterLogEvents answers 500 for a while (4 attempts a read with the SDK's own retries: 6 reads).
+    await control(AWS, 'fake', 'fault', { operation: 'FilterLogEvents', kind: 'server', count: 24 });
+    const original = vscode.window.showWarningMessage;
+    const warnings: { text: string; buttons: string[] }[] = [];
+    vscode.window.showWarningMessage = ((m: string, ...buttons: string[]) => { warnings.push({ text: m, buttons }); return Promise.resolve(undefined); }) as never;
+    try {
+      const session = (await vscode.commands.executeCommand('airflowEcs.logs.tail', worker)) as TailSession;
+      await until(() => warnings.length === 1, 'the warning', 45_000).catch((err: Error) => { throw new Error(`${err.message}: ${session.lines.join('\n')}`); });
+      assert.equal(session.mode, 'retrying');
+      assert.match(warnings[0].text, /^The log tail of worker \(airflow-prod\) cannot read its logs: logs:FilterLogEvents failed: the endpoint answered HTTP 500 \(ServerException\)\. It keeps trying\.$/);
+      assert.deepEqual(warnings[0].buttons, ['Show Log Tail', 'Stop Tail']);
+      await until(() => logLines(session).length === 1, 'the line once the endpoint answers', 45_000);
+      assert.ok(session.lines.some((l) => / Reading again\.$/.test(l)));
+      assert.equal(warnings.length, 1, 'said once');
+    } finally {
+      vscode.window.showWarningMessage = original;
+    }
+  });
+
+  it('a tail that stopped on a failure leaves the status bar and is restarted fresh from Tail Logs; Stop closes its channel', async () => {
+    const worker = await seed({ name: 'airflow-prod', services: [{ name: 'worker', desiredCount: 1 }] });
+    const [s1] = await streams();
+    await put(s1, ['INFO - a line'], 5_000);
+    await control(AWS, 'fake', 'fault', { operation: 'FilterLogEvents', kind: 'accessDenied', count: 1 });
+    const original = vscode.window.showErrorMessage;
+    const messages: string[] = [];
+    vscode.window.showErrorMessage = ((m: string) => { messages.push(m); return Promise.resolve(undefined); }) as never;
+    let failed: TailSession;
+    try {
+      failed = (await vscode.commands.executeCommand('airflowEcs.logs.tail', worker)) as TailSession;
+      await until(() => failed.mode === 'failed' && messages.length === 1, 'the failure');
+    } finally {
+      vscode.window.showErrorMessage = original;
+    }
+    assert.match(messages[0], /^The log tail of worker \(airflow-prod\) stopped: Access denied: your AWS identity is not allowed to call logs:FilterLogEvents\. Ask your AWS administrator/);
+    assert.equal(api.logTails.running().length, 0, 'the status bar no longer counts it');
+    const fresh = (await vscode.commands.executeCommand('airflowEcs.logs.tail', worker)) as TailSession;
+    assert.notEqual(fresh, failed, 'a fresh tail, not the dead one');
+    await until(() => logLines(fresh).length === 1, 'the line in the fresh tail');
+    assert.equal(failed.lines.length, 0, 'the dead tail released its lines (its channel was disposed)');
+    assert.deepEqual(api.logTails.list(), [fresh]);
+    await vscode.commands.executeCommand('airflowEcs.logs.stop', fresh.key);
+    assert.equal(api.logTails.list().length, 0);
+    assert.equal(fresh.lines.length, 0, 'stopping released its lines and channel');
   });
 
   it('polls when Live Tail is refused, and says so once in the channel', async () => {

@@ -84,6 +84,32 @@ describe('DAG pipeline in a real extension host', () => {
     assert.ok(phases.every((p) => /^succeeded/.test(String(api.pipeline.tree.getTreeItem(p).description))));
   });
 
+  it('keeps the log channels of the last 5 builds only; finished builds stop being tailed', async function () {
+    this.timeout(120_000);
+    await cfg().update('pipeline.dagProject', 'airflow-dags', vscode.ConfigurationTarget.Global);
+    const d = dialogs();
+    const builds: { id: string }[] = [];
+    try {
+      for (let i = 0; i < 6; i++) {
+        const build = await vscode.commands.executeCommand<{ id: string; buildNumber: number }>('airflowEcs.pipeline.runDagPipeline');
+        builds.push(build);
+        await waitFor(() => d.messages.find((m) => m.text.startsWith(`DAG pipeline #${build.buildNumber} passed`)), `build #${build.buildNumber} to pass`);
+        await waitFor(() => api.pipeline.buildLogs.get(build.id), `the log of build #${build.buildNumber}`);
+      }
+    } finally {
+      d.restore();
+    }
+    const first = builds[0];
+    assert.equal(api.pipeline.buildLogs.size, 5);
+    assert.ok(!api.pipeline.buildLogs.has(first.id), 'the oldest build log was closed');
+    assert.deepEqual([...api.pipeline.buildLogs.keys()], builds.slice(1).map((b) => b.id));
+    // After the drain time the finished builds leave the tails (the status bar), their channels stay for Show Log.
+    await waitFor(() => !api.logTails.list().some((t) => t.key.startsWith('build:')) || undefined, 'the finished builds to stop being tailed');
+    const last = api.pipeline.buildLogs.get(builds[5].id)!;
+    assert.ok(last.lines.some((l) => /Phase complete: FINALIZING/.test(l)), 'the last build log is still readable');
+    assert.equal(last.running, false);
+  });
+
   it('says why the pipeline failed on the quality gate, with Show Findings', async () => {
     await cfg().update('pipeline.dagProject', 'airflow-dags-gate', vscode.ConfigurationTarget.Global);
     const d = dialogs();

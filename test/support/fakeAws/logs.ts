@@ -53,9 +53,18 @@ export interface FakeLogsOptions {
   liveRefusals: number;
   /** StartLiveTail is unknown to this endpoint (as with some emulators). */
   liveUnavailable: boolean;
+  /** The next n StartLiveTail calls fail the way `liveFailure` says. */
+  liveFailures: number;
+  /**
+   * `server`: HTTP 503 ServiceUnavailableException; `html`: HTTP 502 with a proxy's HTML page;
+   * `brokenStream`: HTTP 200, the session starts, then bytes that are no event-stream frame.
+   */
+  liveFailure: 'server' | 'html' | 'brokenStream';
 }
 
-const DEFAULTS: FakeLogsOptions = { pageSize: 10_000, emptyPageEvery: 0, liveIntervalMs: 200, liveTimeoutMs: 0, liveRefusals: 0, liveUnavailable: false };
+const DEFAULTS: FakeLogsOptions = {
+  pageSize: 10_000, emptyPageEvery: 0, liveIntervalMs: 200, liveTimeoutMs: 0, liveRefusals: 0, liveUnavailable: false, liveFailures: 0, liveFailure: 'server',
+};
 
 const groupArn = (name: string) => `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${name}`;
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
@@ -281,6 +290,10 @@ export class FakeLogs implements FakeService {
       this.options.liveRefusals--;
       throw new AwsFault('LimitExceededException', 'Maximum number of concurrent Live Tail sessions reached.');
     }
+    if (this.options.liveFailures > 0) {
+      this.options.liveFailures--;
+      return this.failLiveTail();
+    }
     const ids = (input.logGroupIdentifiers as string[] | undefined) ?? [];
     if (ids.length === 0 || ids.length > 10) throw new AwsFault('InvalidParameterException', 'logGroupIdentifiers must hold 1 to 10 log group ARNs.');
     for (const id of ids) if (!id.startsWith('arn:')) throw new AwsFault('InvalidParameterException', `Log group identifier ${id} must be an ARN.`);
@@ -315,6 +328,26 @@ export class FakeLogs implements FakeService {
       }
       res.on('close', () => this.endSession(session));
       this.sessions.add(session);
+    });
+  }
+
+  private failLiveTail(): StreamReply {
+    const kind = this.options.liveFailure;
+    if (kind === 'server') throw new AwsFault('ServiceUnavailableException', 'The service is unavailable. Please try again later.', 503);
+    return new StreamReply((res) => {
+      if (kind === 'html') {
+        const page = '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>';
+        res.writeHead(502, { 'content-type': 'text/html', 'content-length': Buffer.byteLength(page) });
+        res.end(page);
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': randomUUID() });
+      res.write(frame({ ':message-type': 'event', ':event-type': 'sessionStart', ':content-type': 'application/json' }, { requestId: randomUUID(), sessionId: randomUUID() }));
+      // A length prefix that promises a frame, then bytes whose checksums cannot match.
+      const junk = Buffer.alloc(64, 0x41);
+      junk.writeUInt32BE(64, 0);
+      junk.writeUInt32BE(0, 4);
+      setTimeout(() => res.end(junk), 50);
     });
   }
 

@@ -28,7 +28,7 @@ export const logs = ({ stack, tails }: LocalStackDeps) => async (node?: unknown)
   const name = `Local Stack Logs: ${project.name}${service ? `/${service}` : ''}`;
   const key = `localStack:${project.name}/${service ?? ''}`;
   const existing = tails.find(key);
-  if (existing) return existing.channel.show(true);
+  if (existing?.running) return existing.channel.show(true);
   const tracker = stack.tracker;
   if (!tracker) return;
   // `service-n | message`: formatLine keeps a stream name without slashes as it is.

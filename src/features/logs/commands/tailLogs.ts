@@ -47,8 +47,9 @@ export const tailLogs = ({ session, tails }: LogsDeps) => async (node?: unknown)
   const ctx: NodeContext = { ecs: () => session.ecs(), now: () => Date.now() };
   const target = targetOf(node ?? (await pickTarget(ctx)));
   if (!target) return;
+  // A running tail is shown; one that stopped on a failure is replaced by a fresh one.
   const running = tails.find(target.key);
-  if (running) {
+  if (running?.running) {
     running.channel.show(true);
     return running;
   }
