@@ -96,8 +96,8 @@ export class DedupWindow {
       if (e.timestamp > stream.newest) stream.newest = e.timestamp;
       fresh.push(e);
     }
-    this.peak = Math.max(this.peak, this.remembered);
     this.prune();
+    this.peak = Math.max(this.peak, this.remembered);
     return fresh;
   }
 
