@@ -39,7 +39,7 @@ async function naiveAllTasks(ecs: EcsApi, cluster: string): Promise<{ first: num
   let count = 0;
   let first = 0;
   for (const group of chunk(arns, 100)) {
-    count += (await ecs.describeTasks(cluster, group)).length;
+    count += (await ecs.describeTasks(cluster, group)).items.length;
     if (!first) first = performance.now() - started;
   }
   return { first, count };
@@ -63,7 +63,7 @@ export async function benchExplorer(): Promise<BenchRow[]> {
 
     await resetCalls();
     let t = performance.now();
-    const clusters = await ecs.describeClusters(await ecs.listClusterArns());
+    const { items: clusters } = await ecs.describeClusters(await ecs.listClusterArns());
     await loadServices(ecs, clusters[0].clusterArn!);
     rows.push({ scenario: 'cluster + services levels', way: 'ours', ms: performance.now() - t, calls: await calls() });
 

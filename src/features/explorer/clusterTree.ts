@@ -1,20 +1,40 @@
 import * as vscode from 'vscode';
+import type { Service } from '../../core/aws/ecs';
 import { AwsProblem, type AwsProblemKind } from '../../core/aws/errors';
+import { failureText } from '../../core/ecs/present';
 import type { Logger } from '../../core/log';
 import type { AwsSession } from '../../platform/aws';
+import { isCancellation } from '../../platform/errors';
 import { COMMANDS, STATE_KEY } from './commandIds';
 import { NodeTreeProvider } from './nodeTree';
-import { ClusterNode, type ExplorerNode, type NodeContext } from './nodes';
+import { ClusterNode, ErrorNode, KeptNode, ServiceNode, type ExplorerNode, type NodeContext } from './nodes';
 
 /** Failures the view explains with welcome content instead of an error node. */
 const WELCOME_STATES: ReadonlySet<AwsProblemKind> = new Set(['noCredentials', 'ssoExpired', 'unknownProfile', 'invalidEndpoint']);
 
+/** How an action waits for ECS to show its effect (a scale-out starts tasks seconds later). */
+export interface FollowTiming {
+  everyMs: number;
+  tries: number;
+}
+
+const FOLLOW: FollowTiming = { everyMs: 2000, tries: 15 };
+
 /**
  * Clusters -> services -> tasks -> containers. `getChildren` never throws: a failure becomes
  * an error node that retries on click, or welcome content when the connection itself is wrong.
+ *
+ * Each read of the root is a refresh: it aborts the refresh before it, re-describes the
+ * clusters and starts a new generation, in which every expanded node reads again in place
+ * (services re-described, loaded task pages re-read, no page walk for what is not on screen).
  */
 export class ClusterTreeProvider extends NodeTreeProvider {
   readonly ctx: NodeContext;
+  private generation = 0;
+  private controller = new AbortController();
+  private clusters = new Map<string, ClusterNode>();
+  private shown: ExplorerNode[] | undefined;
+  private redrawOnly = false;
 
   constructor(
     private readonly session: AwsSession,
@@ -23,10 +43,44 @@ export class ClusterTreeProvider extends NodeTreeProvider {
     imageBuild?: NodeContext['imageBuild'],
   ) {
     super(logger, 'Explorer', COMMANDS.retry);
-    this.ctx = { ecs: () => session.ecs(), now: () => Date.now(), imageBuild };
+    this.ctx = {
+      ecs: () => session.ecs(),
+      now: () => Date.now(),
+      imageBuild,
+      generation: () => this.generation,
+      signal: () => this.controller.signal,
+    };
+  }
+
+  /** The root was read at least once (the view has shown something). */
+  get loaded(): boolean {
+    return this.shown !== undefined;
+  }
+
+  /** A node: read again from scratch. No node: everything on screen, in place. */
+  refresh(node?: ExplorerNode): void {
+    this.redrawOnly = false;
+    super.refresh(node);
+  }
+
+  /** Draws every row again from what is held (ages such as "5 min ago" move on); no AWS call. */
+  redrawAll(): void {
+    if (!this.shown) return;
+    this.redrawOnly = true;
+    this.changed.fire(undefined);
+  }
+
+  /** Forgets everything (another profile or region): the next read starts over. */
+  reset(): void {
+    this.controller.abort();
+    this.clusters.clear();
+    this.shown = undefined;
+    this.refresh();
   }
 
   protected async failed(err: unknown, node: ExplorerNode | undefined): Promise<ExplorerNode[] | undefined> {
+    // A newer refresh took over: keep what is on screen, the newer one redraws it.
+    if (isCancellation(err)) return (node instanceof KeptNode ? node.shown : this.shown) ?? [];
     if (!node && err instanceof AwsProblem && WELCOME_STATES.has(err.kind)) {
       await this.setState(err.kind);
       return [];
@@ -35,13 +89,65 @@ export class ClusterTreeProvider extends NodeTreeProvider {
   }
 
   protected async roots(): Promise<ExplorerNode[]> {
+    if (this.redrawOnly && this.shown) {
+      this.redrawOnly = false;
+      return this.shown;
+    }
+    this.controller.abort();
+    this.controller = new AbortController();
+    this.generation++;
+    const signal = this.controller.signal;
     const conn = await this.session.connection();
     this.onConnected(`${conn.profile} @ ${conn.region}`);
     const ecs = await this.session.ecs();
-    const clusters = (await ecs.describeClusters(await ecs.listClusterArns()))
-      .sort((a, b) => (a.clusterName ?? '').localeCompare(b.clusterName ?? ''));
-    await this.setState(clusters.length ? 'ok' : 'noClusters');
-    return clusters.map((c) => new ClusterNode(this.ctx, c));
+    const { items, failures } = await ecs.describeClusters(await ecs.listClusterArns(signal), signal);
+    const next = new Map<string, ClusterNode>();
+    for (const c of items.sort((a, b) => (a.clusterName ?? '').localeCompare(b.clusterName ?? ''))) {
+      const arn = c.clusterArn ?? '';
+      const kept = this.clusters.get(arn);
+      if (kept) kept.resource = c;
+      next.set(arn, kept ?? new ClusterNode(this.ctx, c));
+    }
+    this.clusters = next;
+    await this.setState(items.length || failures.length ? 'ok' : 'noClusters');
+    this.shown = [...next.values(), ...failures.map((f) => new ErrorNode(`root#failed:${f.arn}`, failureText('cluster', f), undefined))];
+    return this.shown;
+  }
+
+  /**
+   * After an action on a service or a task: re-describes the service and its cluster and
+   * redraws their rows at once; the tasks under them are read again in place.
+   * Returns the service as ECS describes it now.
+   */
+  async refreshUp(clusterArn: string, serviceName?: string): Promise<Service | undefined> {
+    const ecs = await this.session.ecs();
+    const cluster = this.clusters.get(clusterArn);
+    const [services, clusters] = await Promise.all([
+      serviceName ? ecs.describeServices(clusterArn, [serviceName]) : undefined,
+      ecs.describeClusters([clusterArn]),
+    ]);
+    const service = services?.items[0];
+    if (cluster) {
+      if (clusters.items[0]) cluster.resource = clusters.items[0];
+      const node = serviceName ? cluster.service(serviceName) : cluster.standalone;
+      if (node instanceof ServiceNode && service) node.resource = service;
+      node?.markStale();
+      cluster.markStale();
+      this.changed.fire(cluster);
+    }
+    return service;
+  }
+
+  /**
+   * Shows an action's effect now, then reads again every few seconds until `settled` says ECS
+   * has caught up (tasks started or stopped), or a while has passed.
+   */
+  async follow(clusterArn: string, serviceName: string, settled: (service: Service) => boolean, timing: FollowTiming = FOLLOW): Promise<void> {
+    let service = await this.refreshUp(clusterArn, serviceName);
+    for (let i = 0; i < timing.tries && service && !settled(service); i++) {
+      await new Promise((r) => setTimeout(r, timing.everyMs));
+      service = await this.refreshUp(clusterArn, serviceName);
+    }
   }
 
   private async setState(state: AwsProblemKind | 'ok' | 'noClusters'): Promise<void> {

@@ -15,7 +15,7 @@ async function choose<T>(items: Promise<Pick<T>[]>, placeHolder: string): Promis
 export function pickCluster(ctx: NodeContext): Promise<ClusterNode> {
   return choose((async () => {
     const ecs = await ctx.ecs();
-    const clusters = await ecs.describeClusters(await ecs.listClusterArns());
+    const { items: clusters } = await ecs.describeClusters(await ecs.listClusterArns());
     if (clusters.length === 0) throw new Error('There are no ECS clusters in this region. Select another region with "Airflow on ECS: Select Region".');
     return clusters.map((c) => ({ label: c.clusterName ?? '', description: `${c.runningTasksCount ?? 0} running tasks`, node: new ClusterNode(ctx, c) }));
   })(), 'Select a cluster');
@@ -24,7 +24,7 @@ export function pickCluster(ctx: NodeContext): Promise<ClusterNode> {
 export async function pickService(ctx: NodeContext): Promise<ServiceNode> {
   const cluster = await pickCluster(ctx);
   return choose((async () => {
-    const services = await loadServices(await ctx.ecs(), cluster.arn);
+    const { items: services } = await loadServices(await ctx.ecs(), cluster.arn);
     if (services.length === 0) throw new Error(`Cluster ${cluster.name} has no services.`);
     return services.map((s) => ({ label: s.serviceName ?? '', description: `${s.runningCount ?? 0}/${s.desiredCount ?? 0} running`, node: new ServiceNode(ctx, cluster.arn, s) }));
   })(), `Select a service of ${cluster.name}`);
@@ -53,7 +53,7 @@ export async function pickTask(ctx: NodeContext): Promise<TaskNode> {
 export async function pickResource(ctx: NodeContext): Promise<ExplorerNode & ResourceNode> {
   const cluster = await pickCluster(ctx);
   return choose<ExplorerNode & ResourceNode>((async () => {
-    const [services, tasks] = await Promise.all([loadServices(await ctx.ecs(), cluster.arn), runningTaskPicks(ctx, cluster)]);
+    const [{ items: services }, tasks] = await Promise.all([loadServices(await ctx.ecs(), cluster.arn), runningTaskPicks(ctx, cluster)]);
     const separator = (label: string) => ({ label, kind: vscode.QuickPickItemKind.Separator }) as unknown as Pick<never>;
     return [
       { label: cluster.name, description: 'cluster', node: cluster },
