@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Build, BuildPhase } from '../../core/aws/codebuild';
-import { buildView, phaseView } from '../../core/pipeline/buildModel';
+import { builtCommit, buildView, phaseView } from '../../core/pipeline/buildModel';
 import { commitInfo } from '../../core/git/git';
 import type { Logger } from '../../core/log';
 import type { AwsSession } from '../../platform/aws';
@@ -33,6 +33,11 @@ export class PipelineTreeProvider implements vscode.TreeDataProvider<PipelineNod
   /** Reloads the builds from AWS. */
   refresh(): void {
     this.recent.clear();
+    this.changed.fire(undefined);
+  }
+
+  /** Draws the rows again from what is held ("5 min ago" moves on); no AWS call. */
+  redraw(): void {
     this.changed.fire(undefined);
   }
 
@@ -91,7 +96,7 @@ export class PipelineTreeProvider implements vscode.TreeDataProvider<PipelineNod
         this.loaded.fire();
       }
       if (builds.length === 0) return [{ kind: 'message', id: `${node.project}#empty`, text: 'No builds yet' }];
-      return await Promise.all(builds.map(async (build) => ({ kind: 'build' as const, build, subject: await this.subject(build.resolvedSourceVersion) })));
+      return await Promise.all(builds.map(async (build) => ({ kind: 'build' as const, build, subject: await this.subject(builtCommit(build)) })));
     } catch (err) {
       this.logger.warn(`Pipelines: could not load builds of ${node.project}: ${err instanceof Error ? err.message : String(err)}`);
       return [{ kind: 'message', id: `${node.project}#error`, text: describeFailure(err).message, error: true }];
@@ -101,7 +106,8 @@ export class PipelineTreeProvider implements vscode.TreeDataProvider<PipelineNod
   /** The commit's subject from the local clone, looked up once per commit. */
   private async subject(sha: string | undefined): Promise<string | undefined> {
     const root = this.workspaceRoot();
-    if (!sha || !root) return undefined;
+    // Only a commit id: a requested branch name would give the branch's tip today, not the build's commit.
+    if (!sha || !root || !/^[0-9a-f]{7,40}$/i.test(sha)) return undefined;
     if (!this.subjects.has(sha)) this.subjects.set(sha, (await commitInfo(root, sha).catch(() => undefined))?.subject);
     return this.subjects.get(sha);
   }
