@@ -74,8 +74,7 @@ describe('pipeline: BuildWatcher pokes and gone builds', () => {
         return ids.filter((id) => id !== 'gone').map((id) => ({ id, buildStatus: 'IN_PROGRESS' }) as Build);
       },
     } as unknown as CodeBuildApi;
-    let clock = 0;
-    const timing: WatcherTiming = { minMs: 2000, maxMs: 10_000, sleep: async (ms) => { clock += ms; await new Promise((r) => setImmediate(r)); } };
+    const timing: WatcherTiming = { minMs: 2000, maxMs: 10_000, sleep: async () => { await new Promise((r) => setImmediate(r)); } };
     const gone: string[] = [];
     const saved: string[][] = [];
     const watcher = new BuildWatcher(async () => api, () => undefined, () => undefined, silentLogger, timing, (ids) => saved.push(ids), (id) => gone.push(id));
