@@ -120,15 +120,21 @@ export class ClusterTreeProvider extends NodeTreeProvider {
    * Returns the service as ECS describes it now.
    */
   async refreshUp(clusterArn: string, serviceName?: string): Promise<Service | undefined> {
-    const ecs = await this.session.ecs();
     const cluster = this.clusters.get(clusterArn);
-    const [services, clusters] = await Promise.all([
-      serviceName ? ecs.describeServices(clusterArn, [serviceName]) : undefined,
-      ecs.describeClusters([clusterArn]),
-    ]);
-    const service = services?.items[0];
+    let service: Service | undefined;
+    try {
+      const ecs = await this.session.ecs();
+      const [services, clusters] = await Promise.all([
+        serviceName ? ecs.describeServices(clusterArn, [serviceName]) : undefined,
+        ecs.describeClusters([clusterArn]),
+      ]);
+      service = services?.items[0];
+      if (cluster && clusters.items[0]) cluster.resource = clusters.items[0];
+    } catch (err) {
+      // The action itself worked; the rows below read again and show any failure where it belongs.
+      this.logger.warn(`Explorer: could not describe ${serviceName ?? 'the cluster'} again after the change: ${err instanceof Error ? err.message : String(err)}`);
+    }
     if (cluster) {
-      if (clusters.items[0]) cluster.resource = clusters.items[0];
       const node = serviceName ? cluster.service(serviceName) : cluster.standalone;
       if (node instanceof ServiceNode && service) node.resource = service;
       node?.markStale();
