@@ -144,4 +144,25 @@ describe('DAG pipeline in a real extension host', () => {
       win.showWarningMessage = saved;
     }
   });
+
+  it('redraws the builds (their ages) when the Pipelines view shows again, without asking CodeBuild', async () => {
+    await cfg().update('pipeline.dagProject', 'airflow-dags', vscode.ConfigurationTarget.Global);
+    const [project] = await api.pipeline.tree.getChildren();
+    await api.pipeline.tree.getChildren(project);
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    let redrawn = 0;
+    const sub = api.pipeline.tree.onDidChangeTreeData(() => redrawn++);
+    const { calls: before } = (await control(AWS, 'fake', 'calls')) as { calls: unknown[] };
+    try {
+      await vscode.commands.executeCommand('workbench.view.extension.airflowEcs');
+      await waitFor(() => redrawn > 0 || undefined, 'a redraw of the Pipelines view');
+    } finally {
+      sub.dispose();
+      await vscode.commands.executeCommand('workbench.view.explorer');
+    }
+    const [again] = await api.pipeline.tree.getChildren();
+    await api.pipeline.tree.getChildren(again);
+    const { calls } = (await control(AWS, 'fake', 'calls')) as { calls: { operation: string }[] };
+    assert.equal(calls.slice(before.length).filter((c) => c.operation === 'ListBuildsForProject').length, 0, 'the builds held are drawn again, not read again');
+  });
 });
