@@ -142,10 +142,13 @@ export class SelectedTaskList {
 
   load(signal?: AbortSignal): Promise<void> {
     return this.serial.run(async () => {
-      const arns = (await allTaskArns(this.api, this.cluster, this.filter, signal)).filter((a) => !this.outside.has(a));
-      const { items, failures } = await this.api.describeTasks(this.cluster, arns, signal);
+      const listed = await allTaskArns(this.api, this.cluster, this.filter, signal);
+      const { items, failures } = await this.api.describeTasks(this.cluster, listed.filter((a) => !this.outside.has(a)), signal);
       const shown = this.select(items);
       const kept = new Set(shown.map((t) => t.taskArn));
+      // What ListTasks no longer names is forgotten, so the set stays the size of the list.
+      const stillListed = new Set(listed);
+      for (const a of this.outside) if (!stillListed.has(a)) this.outside.delete(a);
       for (const t of items) if (t.taskArn && !kept.has(t.taskArn)) this.outside.add(t.taskArn);
       this.tasks = shown;
       this.failures = failures;
