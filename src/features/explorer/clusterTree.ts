@@ -1,6 +1,4 @@
-import * as vscode from 'vscode';
 import type { Service } from '../../core/aws/ecs';
-import { AwsProblem, type AwsProblemKind } from '../../core/aws/errors';
 import { failureText } from '../../core/ecs/present';
 import type { Logger } from '../../core/log';
 import type { AwsSession } from '../../platform/aws';
@@ -8,9 +6,6 @@ import { isCancellation } from '../../platform/errors';
 import { COMMANDS, STATE_KEY } from './commandIds';
 import { NodeTreeProvider } from './nodeTree';
 import { ClusterNode, ErrorNode, KeptNode, ServiceNode, type ExplorerNode, type NodeContext } from './nodes';
-
-/** Failures the view explains with welcome content instead of an error node. */
-const WELCOME_STATES: ReadonlySet<AwsProblemKind> = new Set(['noCredentials', 'ssoExpired', 'unknownProfile', 'invalidEndpoint']);
 
 /** How an action waits for ECS to show its effect (a scale-out starts tasks seconds later). */
 export interface FollowTiming {
@@ -36,13 +31,8 @@ export class ClusterTreeProvider extends NodeTreeProvider {
   private shown: ExplorerNode[] | undefined;
   private redrawOnly = false;
 
-  constructor(
-    private readonly session: AwsSession,
-    logger: Logger,
-    private readonly onConnected: (label: string) => void,
-    imageBuild?: NodeContext['imageBuild'],
-  ) {
-    super(logger, 'Explorer', COMMANDS.retry);
+  constructor(private readonly session: AwsSession, logger: Logger, imageBuild?: NodeContext['imageBuild']) {
+    super(logger, 'Explorer', COMMANDS.retry, STATE_KEY);
     this.ctx = {
       ecs: () => session.ecs(),
       now: () => Date.now(),
@@ -78,14 +68,9 @@ export class ClusterTreeProvider extends NodeTreeProvider {
     this.refresh();
   }
 
-  protected async failed(err: unknown, node: ExplorerNode | undefined): Promise<ExplorerNode[] | undefined> {
+  protected kept(err: unknown, node: ExplorerNode | undefined): ExplorerNode[] | undefined {
     // A newer refresh took over: keep what is on screen, the newer one redraws it.
-    if (isCancellation(err)) return (node instanceof KeptNode ? node.shown : this.shown) ?? [];
-    if (!node && err instanceof AwsProblem && WELCOME_STATES.has(err.kind)) {
-      await this.setState(err.kind);
-      return [];
-    }
-    return undefined;
+    return isCancellation(err) ? (node instanceof KeptNode ? node.shown : this.shown) ?? [] : undefined;
   }
 
   protected async roots(): Promise<ExplorerNode[]> {
@@ -97,8 +82,6 @@ export class ClusterTreeProvider extends NodeTreeProvider {
     this.controller = new AbortController();
     this.generation++;
     const signal = this.controller.signal;
-    const conn = await this.session.connection();
-    this.onConnected(`${conn.profile} @ ${conn.region}`);
     const ecs = await this.session.ecs();
     const { items, failures } = await ecs.describeClusters(await ecs.listClusterArns(signal), signal);
     const next = new Map<string, ClusterNode>();
@@ -109,6 +92,7 @@ export class ClusterTreeProvider extends NodeTreeProvider {
       next.set(arn, kept ?? new ClusterNode(this.ctx, c));
     }
     this.clusters = next;
+    // `ok` also completes the walkthrough's "open your cluster" step.
     await this.setState(items.length || failures.length ? 'ok' : 'noClusters');
     this.shown = [...next.values(), ...failures.map((f) => new ErrorNode(`root#failed:${f.arn}`, failureText('cluster', f), undefined))];
     return this.shown;
@@ -154,9 +138,5 @@ export class ClusterTreeProvider extends NodeTreeProvider {
       await new Promise((r) => setTimeout(r, timing.everyMs));
       service = await this.refreshUp(clusterArn, serviceName);
     }
-  }
-
-  private async setState(state: AwsProblemKind | 'ok' | 'noClusters'): Promise<void> {
-    await vscode.commands.executeCommand('setContext', STATE_KEY, state);
   }
 }

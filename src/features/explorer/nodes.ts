@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { airflowRole, ROLE_LABELS, servesUi, type AirflowRole } from '../../core/airflow/roles';
 import type { Cluster, Container, DescribeFailure, EcsApi, Service, Task } from '../../core/aws/ecs';
 import { clusterView, containerView, failureText, recentlyStopped, serviceView, taskView, type ContainerBuild } from '../../core/ecs/present';
 import { belongsToService, loadServices, PagedTaskList, SelectedTaskList } from '../../core/ecs/taskPager';
@@ -164,8 +165,18 @@ export class ServiceNode extends KeptNode implements ResourceNode {
   get arn() { return this.resource.serviceArn ?? ''; }
   get name() { return this.resource.serviceName ?? ''; }
 
+  /** The Airflow component this service runs (api-server, scheduler, worker...), if it is one. */
+  get role(): AirflowRole | undefined {
+    return airflowRole(this.name);
+  }
+
   treeItem() {
-    return viewItem(this.id, serviceView(this.resource, this.ctx.now()), vscode.TreeItemCollapsibleState.Collapsed, 'airflowEcs.service', 'layers');
+    const role = this.role;
+    // Services that serve the Airflow UI get `.ui`: Open Airflow UI is offered on them.
+    const contextValue = servesUi(role) ? 'airflowEcs.service.ui' : 'airflowEcs.service';
+    const ti = viewItem(this.id, serviceView(this.resource, this.ctx.now()), vscode.TreeItemCollapsibleState.Collapsed, contextValue, role ? ROLE_ICONS[role] : 'layers');
+    if (role && ti.tooltip instanceof vscode.MarkdownString) ti.tooltip.appendMarkdown(`\n\nAirflow: ${ROLE_LABELS[role]}`);
+    return ti;
   }
 
   private async tasks(): Promise<PagedTaskList> {
@@ -203,6 +214,11 @@ export class ServiceNode extends KeptNode implements ResourceNode {
     this.stopped.reset();
   }
 }
+
+const ROLE_ICONS: Record<AirflowRole, string> = {
+  'api-server': 'globe', webserver: 'globe', scheduler: 'watch', 'dag-processor': 'file-code',
+  triggerer: 'zap', worker: 'server-process', flower: 'graph', init: 'database',
+};
 
 export function isResource(node: unknown): node is ExplorerNode & ResourceNode {
   return node instanceof ClusterNode || node instanceof ServiceNode || node instanceof TaskNode || node instanceof ContainerNode;

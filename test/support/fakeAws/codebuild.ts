@@ -95,6 +95,12 @@ export class FakeCodeBuild implements FakeService {
   };
 
   private start(projectName: string, sourceVersion: string | undefined, env: Json[]): Json {
+    env.forEach((e, i) => {
+      // The API's enum; a missing type means PLAINTEXT. Parameters and secrets are resolved only when the build runs.
+      if (e.type !== undefined && !['PLAINTEXT', 'PARAMETER_STORE', 'SECRETS_MANAGER'].includes(String(e.type))) {
+        throw new AwsFault('InvalidInputException', `1 validation error detected: Value '${e.type}' at 'environmentVariablesOverride.${i + 1}.member.type' failed to satisfy constraint: Member must satisfy enum value set: [PARAMETER_STORE, SECRETS_MANAGER, PLAINTEXT]`);
+      }
+    });
     const project = this.projects.get(projectName);
     if (!project) throw new AwsFault('ResourceNotFoundException', `Project cannot be found: arn:aws:codebuild:${REGION}:${ACCOUNT}:project/${projectName}`);
     if (sourceVersion && project.knownCommits && !project.knownCommits.includes(sourceVersion)) {
