@@ -1,6 +1,6 @@
 import { createEcsApi, chunk, type EcsApi } from '../src/core/aws/ecs';
 import { resolveConnection } from '../src/core/aws/connection';
-import { loadServices, TaskPager } from '../src/core/ecs/taskPager';
+import { belongsToService, loadServices, PagedTaskList, SelectedTaskList, TaskPager } from '../src/core/ecs/taskPager';
 import { silentLogger } from '../src/core/log';
 import { startFakeAwsThread } from '../test/support/fakeAws/worker';
 import { withAwsProfileFiles } from '../test/support/awsProfiles';
@@ -39,7 +39,7 @@ async function naiveAllTasks(ecs: EcsApi, cluster: string): Promise<{ first: num
   let count = 0;
   let first = 0;
   for (const group of chunk(arns, 100)) {
-    count += (await ecs.describeTasks(cluster, group)).length;
+    count += (await ecs.describeTasks(cluster, group)).items.length;
     if (!first) first = performance.now() - started;
   }
   return { first, count };
@@ -51,7 +51,7 @@ export async function benchExplorer(): Promise<BenchRow[]> {
   const calls = async () => ((await aws.control('fake', 'calls')) as { calls: unknown[] }).calls.length;
   const resetCalls = () => aws.control('fake', 'resetCalls');
   try {
-    await aws.control('ecs', 'seed', { clusters: [{ name: 'airflow-bench', services: [{ name: 'worker', desiredCount: TASKS }] }] });
+    await aws.control('ecs', 'seed', { clusters: [{ name: 'airflow-bench', services: [{ name: 'worker', desiredCount: TASKS }], standaloneTasks: [{ family: 'airflow-db-migrate' }] }] });
     await aws.control('fake', 'latency', { ms: LATENCY_MS });
     const ecs = createEcsApi(await resolveConnection({ profile: 'test', region: 'us-east-1', endpoint: aws.url }), silentLogger);
     const rows: BenchRow[] = [];
@@ -63,7 +63,7 @@ export async function benchExplorer(): Promise<BenchRow[]> {
 
     await resetCalls();
     let t = performance.now();
-    const clusters = await ecs.describeClusters(await ecs.listClusterArns());
+    const { items: clusters } = await ecs.describeClusters(await ecs.listClusterArns());
     await loadServices(ecs, clusters[0].clusterArn!);
     rows.push({ scenario: 'cluster + services levels', way: 'ours', ms: performance.now() - t, calls: await calls() });
 
@@ -81,6 +81,28 @@ export async function benchExplorer(): Promise<BenchRow[]> {
     const naiveMs = performance.now() - t;
     rows.push({ scenario: `first 100 of ${TASKS} tasks`, way: 'naive', ms: naive.first, calls: pages + 1 });
     rows.push({ scenario: `all ${TASKS} tasks`, way: 'naive', ms: naiveMs, calls: await calls(), note: `${naive.count} tasks; naive/ours ${(naiveMs / oursMs).toFixed(2)}x` });
+
+    // The auto-refresh of a screen with two pages of worker tasks loaded and "Standalone tasks" open.
+    const scenario = 'refresh: 2 loaded task pages + Standalone tasks open';
+    const standalone = (tasks: Parameters<typeof belongsToService>[0][]) => tasks.filter((task) => !belongsToService(task));
+    const filter = { serviceName: 'worker', desiredStatus: 'RUNNING' } as const;
+    const list = new PagedTaskList(ecs, 'airflow-bench', filter);
+    await list.loadMore();
+    await list.loadMore();
+    const group = new SelectedTaskList(ecs, 'airflow-bench', { desiredStatus: 'RUNNING' }, standalone);
+    await group.load();
+    await resetCalls();
+    t = performance.now();
+    await Promise.all([list.reload(), group.load()]);
+    rows.push({ scenario, way: 'ours', ms: performance.now() - t, calls: await calls(), note: `in place: ${list.tasks.length} tasks still shown, ${group.tasks.length} standalone; only shown or new tasks described` });
+
+    // As before: rebuilt from the root, so the first page only, and every task of the cluster described to find the standalone one.
+    await resetCalls();
+    t = performance.now();
+    const rebuilt = new PagedTaskList(ecs, 'airflow-bench', filter);
+    const walked = new SelectedTaskList(ecs, 'airflow-bench', { desiredStatus: 'RUNNING' }, standalone);
+    await Promise.all([rebuilt.loadMore(), walked.load()]);
+    rows.push({ scenario, way: 'rebuild', ms: performance.now() - t, calls: await calls(), note: `${rebuilt.tasks.length} tasks shown ("Load more" progress lost), ${walked.tasks.length} standalone` });
     return rows;
   } finally {
     await aws.close();

@@ -22,7 +22,16 @@ async function firstPage(ecr: EcrApi, loader: LabelLoader): Promise<{ listMs: nu
   return { listMs, labelsMs: performance.now() - started, lookups: loader.lookups - before };
 }
 
-/** Naive: every DescribeImages page, then every image's labels one after another. */
+/** Sequential baseline for the same screen: the same first page, its tags' labels one after another, no cache. */
+async function sequentialFirstPage(ecr: EcrApi): Promise<{ ms: number; tags: number }> {
+  const started = performance.now();
+  const page = await ecr.describeImages('airflow', undefined, DESCRIBE_IMAGES_PAGE);
+  const visible = page.images.sort(byPushedDesc).filter((i) => i.imageTags?.length);
+  for (const i of visible) await readImageLabels(ecr, 'airflow', i.imageDigest!, undefined, 10_000);
+  return { ms: performance.now() - started, tags: visible.length };
+}
+
+/** What reading every tag would cost: every DescribeImages page, then every image's labels one after another. */
 async function naiveAll(ecr: EcrApi): Promise<number> {
   const images = [];
   let token: string | undefined;
@@ -60,11 +69,19 @@ export async function benchImages(): Promise<BenchRow[]> {
     const warm = await firstPage(ecr, loader);
     rows.push({ scenario: `labels of the ${DESCRIBE_IMAGES_PAGE} visible tags, warm cache`, way: 'ours', ms: warm.labelsMs, calls: await calls(), note: `${warm.lookups} label lookups` });
 
+    // Like with like: the same tags, read one by one instead of 8 at a time.
+    await resetCalls();
+    const sequential = await sequentialFirstPage(ecr);
+    rows.push({
+      scenario: `labels of the ${DESCRIBE_IMAGES_PAGE} visible tags, cold cache`, way: 'naive', ms: sequential.ms, calls: await calls(),
+      note: `${sequential.tags} tags one by one; sequential/ours ${(sequential.ms / cold.labelsMs).toFixed(1)}x (ours ${cold.labelsMs.toFixed(0)} ms)`,
+    });
+
     await resetCalls();
     const t = performance.now();
     const n = await naiveAll(ecr);
     const naiveMs = performance.now() - t;
-    rows.push({ scenario: `all ${n} tags with labels, sequential`, way: 'naive', ms: naiveMs, calls: await calls(), note: `naive/ours(cold first page) ${(naiveMs / cold.labelsMs).toFixed(1)}x` });
+    rows.push({ scenario: `all ${n} tags with labels, sequential`, way: 'naive', ms: naiveMs, calls: await calls(), note: 'context: every tag of the repository read one by one; no ratio (ours reads the loaded page)' });
 
     // One hung config blob on the page: ours draws each row as its labels arrive; a batch waits for the slowest.
     await aws.control('ecr', 'seed', {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { createEcsApi } from '../../src/core/aws/ecs';
 import { AwsProblem } from '../../src/core/aws/errors';
 import { resolveConnection } from '../../src/core/aws/connection';
-import { loadServices, loadStandaloneTasks, TaskPager } from '../../src/core/ecs/taskPager';
+import { belongsToService, loadServices, PagedTaskList, SelectedTaskList, TaskPager } from '../../src/core/ecs/taskPager';
 import { silentLogger } from '../../src/core/log';
 import { startFakeAws, type FakeAws } from '../support/fakeAws';
 import type { FakeEcs } from '../support/fakeAws/ecs';
@@ -33,7 +33,8 @@ describe('ECS API against the local AWS endpoint (real SDK, JSON 1.1 wire format
     const ecsApi = await api();
     const arns = await ecsApi.listClusterArns();
     assert.deepEqual(arns, ['arn:aws:ecs:us-east-1:123456789012:cluster/airflow-prod']);
-    const [cluster] = await ecsApi.describeClusters(arns);
+    const { items: [cluster], failures } = await ecsApi.describeClusters(arns);
+    assert.deepEqual(failures, []);
     assert.equal(cluster.clusterName, 'airflow-prod');
     assert.equal(cluster.activeServicesCount, 2);
     assert.equal(cluster.runningTasksCount, 4);
@@ -41,7 +42,7 @@ describe('ECS API against the local AWS endpoint (real SDK, JSON 1.1 wire format
 
   it('describes services 10 per call, following ListServices pages', async () => {
     ecs.seed([{ name: 'c', services: Array.from({ length: 23 }, (_, i) => ({ name: `svc-${String(i).padStart(2, '0')}`, desiredCount: 0 })) }]);
-    const services = await loadServices(await api(), 'c');
+    const { items: services } = await loadServices(await api(), 'c');
     assert.equal(services.length, 23);
     assert.equal(services[0].serviceName, 'svc-00');
     assert.equal(aws.countCalls('ListServices'), 1);
@@ -67,9 +68,17 @@ describe('ECS API against the local AWS endpoint (real SDK, JSON 1.1 wire format
 
   it('finds standalone tasks that belong to no service', async () => {
     ecs.seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 2 }], standaloneTasks: [{ family: 'airflow-db-migrate' }] }]);
-    const tasks = await loadStandaloneTasks(await api(), 'c', 'RUNNING');
-    assert.equal(tasks.length, 1);
-    assert.equal(tasks[0].group, 'family:airflow-db-migrate');
+    const real = await api();
+    const described: number[] = [];
+    const spy = { ...real, describeTasks: (c: string, arns: string[], signal?: AbortSignal) => (described.push(arns.length), real.describeTasks(c, arns, signal)) };
+    const list = new SelectedTaskList(spy, 'c', { desiredStatus: 'RUNNING' }, (tasks) => tasks.filter((t) => !belongsToService(t)));
+    await list.load();
+    assert.equal(list.tasks.length, 1);
+    assert.equal(list.tasks[0].group, 'family:airflow-db-migrate');
+    // Loaded again: the service tasks, known to be outside, are not described again.
+    await list.load();
+    assert.equal(list.tasks.length, 1);
+    assert.deepEqual(described, [3, 1], 'all three at first, then only the standalone task');
   });
 
   it('retries throttling (adaptive mode) and succeeds', async () => {
@@ -83,7 +92,7 @@ describe('ECS API against the local AWS endpoint (real SDK, JSON 1.1 wire format
   it('names the denied IAM action', async () => {
     ecs.seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 1 }] }]);
     aws.injectFault({ operation: 'StopTask', kind: 'accessDenied', count: 1 });
-    const [task] = await (await api()).describeTasks('c', (await (await api()).listTaskArns('c', { desiredStatus: 'RUNNING' })).arns);
+    const { items: [task] } = await (await api()).describeTasks('c', (await (await api()).listTaskArns('c', { desiredStatus: 'RUNNING' })).arns);
     await assert.rejects((await api()).stopTask('c', task.taskArn!, 'test'), (err: unknown) => {
       assert.ok(err instanceof AwsProblem);
       assert.equal(err.kind, 'accessDenied');
@@ -121,5 +130,64 @@ describe('ECS API against the local AWS endpoint (real SDK, JSON 1.1 wire format
     assert.deepEqual(after.arns, [arns[0]]);
     const service = await ecsApi.updateService('c', 'worker', { desiredCount: 5 });
     assert.equal(service?.desiredCount, 5);
+  });
+
+  it('lists and describes more than 100 clusters: ListClusters pages, DescribeClusters 100 at a time', async () => {
+    ecs.seed(Array.from({ length: 130 }, (_, i) => ({ name: `c-${String(i).padStart(3, '0')}` })));
+    const ecsApi = await api();
+    const arns = await ecsApi.listClusterArns();
+    assert.equal(arns.length, 130);
+    assert.equal(aws.countCalls('ListClusters'), 2);
+    const { items, failures } = await ecsApi.describeClusters(arns);
+    assert.equal(items.length, 130);
+    assert.deepEqual(failures, []);
+    assert.equal(aws.countCalls('DescribeClusters'), 2);
+  });
+
+  it('returns the failures of DescribeClusters, DescribeServices and DescribeTasks', async () => {
+    ecs.seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 3 }, { name: 'gone', desiredCount: 0 }] }, { name: 'half' }]);
+    const ecsApi = await api();
+    const { arns } = await ecsApi.listTaskArns('c', { serviceName: 'worker', desiredStatus: 'RUNNING' });
+    ecs.control.failDescribe({ arns: [arns[1], 'gone', 'half'] });
+
+    const clusters = await ecsApi.describeClusters(await ecsApi.listClusterArns());
+    assert.deepEqual(clusters.items.map((c) => c.clusterName), ['c']);
+    assert.deepEqual(clusters.failures, [{ arn: 'arn:aws:ecs:us-east-1:123456789012:cluster/half', reason: 'MISSING', detail: undefined }]);
+
+    const services = await loadServices(ecsApi, 'c');
+    assert.deepEqual(services.items.map((s) => s.serviceName), ['worker']);
+    assert.equal(services.failures[0].reason, 'MISSING');
+
+    const list = new PagedTaskList(ecsApi, 'c', { serviceName: 'worker', desiredStatus: 'RUNNING' });
+    await list.loadMore();
+    assert.equal(list.tasks.length, 2);
+    assert.deepEqual(list.failures.map((f) => f.arn), [arns[1]]);
+  });
+
+  it('reloads the loaded pages of a task list in place, keeping "Load more" progress', async () => {
+    ecs.seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 350 }] }]);
+    const list = new PagedTaskList(await api(), 'c', { serviceName: 'worker', desiredStatus: 'RUNNING' });
+    await list.loadMore();
+    await list.loadMore();
+    assert.equal(list.tasks.length, 200);
+    aws.calls.length = 0;
+    await list.reload();
+    assert.equal(list.tasks.length, 200, 'two pages again, not one and not all');
+    assert.ok(list.more);
+    assert.equal(aws.countCalls('DescribeTasks'), 2);
+    await list.loadMore();
+    assert.equal(list.tasks.length, 300);
+  });
+
+  it('starts the tasks of a scaled service after the scheduler delay', async () => {
+    ecs.seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 2 }] }]);
+    ecs.control.schedulerDelay({ ms: 300 });
+    const ecsApi = await api();
+    const updated = await ecsApi.updateService('c', 'worker', { desiredCount: 4 });
+    assert.equal(updated?.runningCount, 2, 'UpdateService answers before the scheduler acts');
+    assert.equal((await ecsApi.describeServices('c', ['worker'])).items[0].runningCount, 2);
+    await new Promise((r) => setTimeout(r, 350));
+    assert.equal((await ecsApi.describeServices('c', ['worker'])).items[0].runningCount, 4);
+    assert.equal((await ecsApi.describeClusters(['c'])).items[0].runningTasksCount, 4);
   });
 });

@@ -57,6 +57,35 @@ describe('UI: the Clusters view as a person uses it', () => {
     await ui.workbench.screenshot('explorer-stopped-task');
   });
 
+  it('scales a service from its context menu and the cluster row counts the new tasks without a refresh', async () => {
+    const { page } = ui.workbench;
+    // ECS starts the tasks a moment after it accepts the new desired count; auto-refresh is off here.
+    ui.fakes.ecs.control.schedulerDelay({ ms: 2000 });
+    const cluster = ui.workbench.treeRow('airflow-prod').first();
+    const worker = ui.workbench.treeRow('worker').first();
+    const before = /(\d+) running/.exec(await cluster.innerText())!;
+    const workerRunning = Number(/(\d+)\/\d+ running/.exec(await worker.innerText())![1]);
+    const expected = Number(before[1]) - workerRunning + 4;
+    await page.mouse.move(0, 0);
+    await ui.workbench.contextMenu(worker, 'Scale Service');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('4');
+    await input.press('Enter');
+    await page.waitForFunction(
+      (want: string) => [...document.querySelectorAll('.pane-body .monaco-list-row')].some((r) => r.textContent?.includes('airflow-prod') && r.textContent.includes(want)),
+      `${expected} running`,
+      { timeout: 30_000 },
+    );
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('.pane-body .monaco-list-row')].some((r) => /worker.*4\/4 running/.test(r.textContent ?? '')),
+      undefined,
+      { timeout: 30_000 },
+    );
+    assert.equal(ui.fakes.aws.countCalls('UpdateService'), 1);
+    await ui.workbench.screenshot('explorer-scaled-service');
+  });
+
   it('refreshes the whole view from the title after a click on a row', async () => {
     const { workbench, fakes } = ui;
     await workbench.treeRow('worker').first().click();

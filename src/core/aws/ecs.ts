@@ -1,8 +1,8 @@
 import {
   ECSClient,
-  ListClustersCommand,
+  paginateListClusters,
+  paginateListServices,
   DescribeClustersCommand,
-  ListServicesCommand,
   DescribeServicesCommand,
   ListTasksCommand,
   DescribeTasksCommand,
@@ -14,7 +14,9 @@ import {
   type Service,
   type Task,
   type DesiredStatus,
+  type Failure,
 } from '@aws-sdk/client-ecs';
+import { mapLimit } from '../concurrency';
 import type { Logger } from '../log';
 import { awsCaller, clientOptions, instrumentClient } from './clients';
 import type { AwsConnection } from './connection';
@@ -32,22 +34,39 @@ export interface ArnPage {
   nextToken?: string;
 }
 
+/** A resource the API could not describe, and why (`MISSING`, `INACTIVE`...). */
+export interface DescribeFailure {
+  arn: string;
+  reason: string;
+  detail?: string;
+}
+
+/** What a Describe* call returns: the resources found and those it reported as failures. */
+export interface Described<T> {
+  items: T[];
+  failures: DescribeFailure[];
+}
+
 /** The ECS calls the extension makes; tests and the bench can supply their own. */
 export interface EcsApi {
   listClusterArns(signal?: AbortSignal): Promise<string[]>;
-  describeClusters(arns: string[], signal?: AbortSignal): Promise<Cluster[]>;
+  /** Any number of clusters: sent 100 at a time, as the API allows. */
+  describeClusters(arns: string[], signal?: AbortSignal): Promise<Described<Cluster>>;
   listServiceArns(cluster: string, signal?: AbortSignal): Promise<string[]>;
-  /** Up to 10 services per call, as the API allows. */
-  describeServices(cluster: string, arns: string[], signal?: AbortSignal): Promise<Service[]>;
+  /** Any number of services: sent 10 at a time, as the API allows. */
+  describeServices(cluster: string, arns: string[], signal?: AbortSignal): Promise<Described<Service>>;
   listTaskArns(cluster: string, filter: TaskFilter, nextToken?: string, signal?: AbortSignal): Promise<ArnPage>;
-  /** Up to 100 tasks per call, as the API allows. */
-  describeTasks(cluster: string, arns: string[], signal?: AbortSignal): Promise<Task[]>;
+  /** Any number of tasks: sent 100 at a time, as the API allows. */
+  describeTasks(cluster: string, arns: string[], signal?: AbortSignal): Promise<Described<Task>>;
   stopTask(cluster: string, task: string, reason: string): Promise<Task | undefined>;
   updateService(cluster: string, service: string, change: { desiredCount?: number; forceNewDeployment?: boolean }): Promise<Service | undefined>;
   describeTaskDefinition(taskDefinition: string, signal?: AbortSignal): Promise<TaskDefinition | undefined>;
 }
 
-export const DESCRIBE_SERVICES_MAX = 10;
+/** The most ARNs each Describe* call takes (ECS API reference). */
+export const DESCRIBE_LIMITS = { clusters: 100, services: 10, tasks: 100 } as const;
+/** Describe calls of one batch in flight at once. */
+const DESCRIBE_PARALLEL = 4;
 
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -55,50 +74,54 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+/** Sends `arns` in chunks of `size`, a few at a time, and merges what comes back in order. */
+export async function describeInChunks<T>(
+  arns: readonly string[],
+  size: number,
+  describe: (chunk: string[]) => Promise<{ items?: T[]; failures?: Failure[] }>,
+): Promise<Described<T>> {
+  const parts = await mapLimit(chunk(arns, size), DESCRIBE_PARALLEL, describe);
+  return {
+    items: parts.flatMap((p) => p.items ?? []),
+    failures: parts.flatMap((p) => p.failures ?? []).map((f) => ({ arn: f.arn ?? '', reason: f.reason ?? 'unknown', detail: f.detail })),
+  };
+}
+
 export function createEcsApi(conn: AwsConnection, logger: Logger): EcsApi {
   const client = instrumentClient(new ECSClient(clientOptions(conn)), 'ecs', logger);
 
   const call = awsCaller('ecs', conn);
 
-  async function allPages(action: string, page: (token?: string) => Promise<{ arns?: string[]; nextToken?: string }>): Promise<string[]> {
-    const arns: string[] = [];
-    let token: string | undefined;
-    do {
-      const out = await call(action, () => page(token));
-      arns.push(...(out.arns ?? []));
-      token = out.nextToken;
-    } while (token);
-    return arns;
-  }
-
   return {
     listClusterArns: (signal) =>
-      allPages('ListClusters', async (nextToken) => {
-        const out = await client.send(new ListClustersCommand({ nextToken }), { abortSignal: signal });
-        return { arns: out.clusterArns, nextToken: out.nextToken };
+      call('ListClusters', async () => {
+        const arns: string[] = [];
+        for await (const page of paginateListClusters({ client, pageSize: 100 }, {}, { abortSignal: signal })) arns.push(...(page.clusterArns ?? []));
+        return arns;
       }),
 
-    describeClusters: async (arns, signal) => {
-      if (arns.length === 0) return [];
-      const out = await call('DescribeClusters', () =>
-        client.send(new DescribeClustersCommand({ clusters: arns, include: ['STATISTICS', 'SETTINGS'] }), { abortSignal: signal }),
-      );
-      return out.clusters ?? [];
-    },
+    describeClusters: (arns, signal) =>
+      describeInChunks(arns, DESCRIBE_LIMITS.clusters, async (clusters) => {
+        const out = await call('DescribeClusters', () =>
+          client.send(new DescribeClustersCommand({ clusters, include: ['STATISTICS', 'SETTINGS'] }), { abortSignal: signal }),
+        );
+        return { items: out.clusters, failures: out.failures };
+      }),
 
     listServiceArns: (cluster, signal) =>
-      allPages('ListServices', async (nextToken) => {
-        const out = await client.send(new ListServicesCommand({ cluster, nextToken, maxResults: 100 }), { abortSignal: signal });
-        return { arns: out.serviceArns, nextToken: out.nextToken };
+      call('ListServices', async () => {
+        const arns: string[] = [];
+        for await (const page of paginateListServices({ client, pageSize: 100 }, { cluster }, { abortSignal: signal })) arns.push(...(page.serviceArns ?? []));
+        return arns;
       }),
 
-    describeServices: async (cluster, arns, signal) => {
-      if (arns.length === 0) return [];
-      const out = await call('DescribeServices', () =>
-        client.send(new DescribeServicesCommand({ cluster, services: arns }), { abortSignal: signal }),
-      );
-      return out.services ?? [];
-    },
+    describeServices: (cluster, arns, signal) =>
+      describeInChunks(arns, DESCRIBE_LIMITS.services, async (services) => {
+        const out = await call('DescribeServices', () =>
+          client.send(new DescribeServicesCommand({ cluster, services }), { abortSignal: signal }),
+        );
+        return { items: out.services, failures: out.failures };
+      }),
 
     listTaskArns: async (cluster, filter, nextToken, signal) => {
       const out = await call('ListTasks', () =>
@@ -110,13 +133,13 @@ export function createEcsApi(conn: AwsConnection, logger: Logger): EcsApi {
       return { arns: out.taskArns ?? [], nextToken: out.nextToken };
     },
 
-    describeTasks: async (cluster, arns, signal) => {
-      if (arns.length === 0) return [];
-      const out = await call('DescribeTasks', () =>
-        client.send(new DescribeTasksCommand({ cluster, tasks: arns }), { abortSignal: signal }),
-      );
-      return out.tasks ?? [];
-    },
+    describeTasks: (cluster, arns, signal) =>
+      describeInChunks(arns, DESCRIBE_LIMITS.tasks, async (tasks) => {
+        const out = await call('DescribeTasks', () =>
+          client.send(new DescribeTasksCommand({ cluster, tasks }), { abortSignal: signal }),
+        );
+        return { items: out.tasks, failures: out.failures };
+      }),
 
     stopTask: async (cluster, task, reason) => {
       const out = await call('StopTask', () => client.send(new StopTaskCommand({ cluster, task, reason })));

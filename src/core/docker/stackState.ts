@@ -88,6 +88,7 @@ export class StackTracker {
   private readonly debounceMs: number;
   private readonly now: () => number;
   private disposed = false;
+  private starting: Promise<void> | undefined;
 
   constructor(private readonly docker: DockerApi, readonly project: string, opts: TrackerOptions = {}) {
     this.debounceMs = opts.debounceMs ?? 200;
@@ -103,12 +104,28 @@ export class StackTracker {
     return this.events !== undefined;
   }
 
-  /** Subscribes to the events stream first (so no change falls between), then lists once. */
-  async start(): Promise<void> {
+  /**
+   * Subscribes to the events stream first (so no change falls between), then lists once.
+   * Concurrent calls share one start, and a tracker already watching stays as it is: never two
+   * events streams.
+   */
+  start(): Promise<void> {
+    if (this.events) return Promise.resolve();
+    this.starting ??= this.open().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  private async open(): Promise<void> {
     this.stopEvents();
     const filters = { label: [`${LABELS.project}=${this.project}`], type: ['container' as const] };
     this.apiCalls++;
     const stream = await this.docker.getEvents({ filters });
+    if (this.disposed) {
+      (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+      return;
+    }
     this.events = stream;
     let buffer = '';
     stream.on('data', (chunk: Buffer) => {

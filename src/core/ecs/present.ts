@@ -1,4 +1,4 @@
-import type { Cluster, Container, Service, Task } from '../aws/ecs';
+import type { Cluster, Container, DescribeFailure, Service, Task } from '../aws/ecs';
 
 /** The state a node's icon and colour come from. */
 export type Tone = 'ok' | 'progress' | 'warning' | 'error' | 'inactive';
@@ -215,6 +215,12 @@ export function containerView(container: Container, build: ContainerBuild = {}):
     ].join('\n\n'),
     tone,
   };
+}
+
+/** The row for a resource ECS listed but could not describe: "Could not describe task 1a2b3c4d: MISSING". */
+export function failureText(kind: 'cluster' | 'service' | 'task', failure: DescribeFailure): string {
+  const name = kind === 'task' ? shortTaskId(failure.arn) : arnName(failure.arn);
+  return `Could not describe ${kind} ${name || failure.arn}: ${failure.reason}${failure.detail ? ` (${failure.detail})` : ''}`;
 }
 
 /** Tasks stopped within the last hour, newest first. */

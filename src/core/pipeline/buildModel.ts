@@ -32,6 +32,22 @@ export function failureReason(build: Build): string | undefined {
   return `${phase.phaseType} ${phase.phaseStatus?.toLowerCase()}${message ? `: ${message}` : ''}`;
 }
 
+/**
+ * The commit a build built: the one CodeBuild resolved, else the one it was asked for. A source
+ * that is no git host (NO_SOURCE, S3, CodeCommit without resolution) never resolves one.
+ */
+export function builtCommit(build: Build): string | undefined {
+  return build.resolvedSourceVersion ?? build.sourceVersion;
+}
+
+/** True when the build built `commit` (a full SHA): resolved, or requested as that SHA or a prefix of it. */
+export function isBuildOf(build: Build, commit: string): boolean {
+  const sha = commit.toLowerCase();
+  if (build.resolvedSourceVersion) return build.resolvedSourceVersion.toLowerCase() === sha;
+  const asked = build.sourceVersion?.toLowerCase();
+  return !!asked && /^[0-9a-f]{7,40}$/.test(asked) && sha.startsWith(asked);
+}
+
 export function shortSha(sha: string | undefined): string {
   return sha && /^[0-9a-f]{7,40}$/i.test(sha) ? sha.slice(0, 7) : sha ?? '';
 }
@@ -46,7 +62,7 @@ const TONE: Record<BuildOutcome, Tone> = { running: 'progress', succeeded: 'ok',
 
 /** `#123 · abc1234 Fix the DAG · alice · 5 min ago · 2 min 3 s`. */
 export function buildView(build: Build, now: number, subject?: string): NodeView {
-  const sha = shortSha(build.resolvedSourceVersion ?? build.sourceVersion);
+  const sha = shortSha(builtCommit(build));
   const state = outcome(build);
   const phase = currentPhase(build);
   const reason = failureReason(build);
@@ -63,7 +79,7 @@ export function buildView(build: Build, now: number, subject?: string): NodeView
     tooltip: [
       `### Build #${build.buildNumber} of ${build.projectName}`,
       `**Status:** ${build.buildStatus}`,
-      `**Commit:** ${build.resolvedSourceVersion ?? build.sourceVersion ?? 'default branch'}${subject ? ` — ${subject}` : ''}`,
+      `**Commit:** ${builtCommit(build) ?? 'default branch'}${subject ? ` — ${subject}` : ''}`,
       `**Started by:** ${build.initiator ?? ''}`,
       reason ? `**Failed:** ${reason}` : '',
     ].filter(Boolean).join('  \n'),

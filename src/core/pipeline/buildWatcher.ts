@@ -13,6 +13,7 @@ export const DEFAULT_TIMING: WatcherTiming = {
   minMs: 2000,
   maxMs: 10_000,
   sleep: (ms, signal) => new Promise((resolve) => {
+    if (signal.aborted) return resolve();
     const t = setTimeout(resolve, ms);
     signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
   }),
@@ -40,6 +41,8 @@ export class BuildWatcher {
     private readonly logger: Logger,
     private readonly timing: WatcherTiming = DEFAULT_TIMING,
     private readonly onWatchedChanged: (ids: string[]) => void = () => undefined,
+    /** A watched build CodeBuild no longer knows (`buildsNotFound`): no longer watched. */
+    private readonly onGone: (id: string) => void = () => undefined,
   ) {}
 
   get ids(): string[] {
@@ -78,7 +81,15 @@ export class BuildWatcher {
       this.wake = new AbortController();
       let changed = false;
       try {
-        const builds = await (await this.api()).getBuilds(this.ids);
+        const api = await this.api();
+        const asked = this.ids;
+        const builds = await api.getBuilds(asked);
+        // BatchGetBuilds leaves out the ids it does not know (its buildsNotFound): asking again never helps.
+        const returned = new Set(builds.map((b) => b.id));
+        for (const id of asked.filter((i) => !returned.has(i) && this.watched.has(i))) {
+          this.unwatch(id);
+          this.onGone(id);
+        }
         for (const build of builds) {
           const id = build.id ?? '';
           const sig = signature(build);
@@ -97,8 +108,10 @@ export class BuildWatcher {
         delay = this.timing.maxMs;
       }
       if (!this.watched.size || this.disposed) break;
-      delay = changed ? this.timing.minMs : Math.min(this.timing.maxMs, Math.round(delay * 1.5));
-      await this.timing.sleep(delay, this.wake.signal);
+      // A poke during the round (a build started or stopped meanwhile) means: ask again now.
+      const poked = this.wake.signal.aborted;
+      delay = changed || poked ? this.timing.minMs : Math.min(this.timing.maxMs, Math.round(delay * 1.5));
+      if (!poked) await this.timing.sleep(delay, this.wake.signal);
     }
   }
 }

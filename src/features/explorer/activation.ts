@@ -3,6 +3,7 @@ import type { Logger } from '../../core/log';
 import type { AwsSession } from '../../platform/aws';
 import type { CommandRegistry } from '../../platform/commands';
 import { readSettings, SECTION } from '../../platform/settings';
+import { MINUTE_MS, whileVisible } from '../../platform/visibleTimer';
 import { ClusterTreeProvider } from './clusterTree';
 import { COMMANDS, VIEW_ID } from './commandIds';
 import { ResourceDocuments, RESOURCE_SCHEME } from './resourceDocuments';
@@ -67,25 +68,22 @@ export function activateExplorer(context: vscode.ExtensionContext, services: Exp
 
   context.subscriptions.push(session.onDidChange(() => {
     describe();
-    tree.refresh();
+    tree.reset();
   }));
-  context.subscriptions.push(autoRefresh(view, tree));
+  context.subscriptions.push(...autoRefresh(view, tree));
   return tree;
 }
 
-/** Refreshes on a timer while the view is visible; nothing polls while it is hidden. */
-function autoRefresh(view: vscode.TreeView<unknown>, tree: ClusterTreeProvider): vscode.Disposable {
-  let timer: NodeJS.Timeout | undefined;
-  const update = () => {
-    if (timer) clearInterval(timer);
-    timer = undefined;
-    const seconds = readSettings().refreshIntervalSeconds;
-    if (view.visible && seconds > 0) timer = setInterval(() => tree.refresh(), seconds * 1000);
-  };
-  update();
-  const subscriptions = [
-    view.onDidChangeVisibility(update),
-    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`${SECTION}.explorer.refreshInterval`) && update()),
+/**
+ * Refreshes in place on a timer while the view is visible (nothing polls while it is hidden),
+ * at once when it shows again after being hidden, and redraws every minute so ages move on.
+ */
+function autoRefresh(view: vscode.TreeView<unknown>, tree: ClusterTreeProvider): vscode.Disposable[] {
+  const refresh = whileVisible(view, () => tree.loaded && tree.refresh(), { everyMs: () => readSettings().refreshIntervalSeconds * 1000, onShown: true });
+  const redraw = whileVisible(view, () => tree.redrawAll(), { everyMs: () => MINUTE_MS });
+  return [
+    refresh,
+    redraw,
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`${SECTION}.explorer.refreshInterval`) && refresh.restart()),
   ];
-  return { dispose: () => { if (timer) clearInterval(timer); subscriptions.forEach((s) => s.dispose()); } };
 }

@@ -23,6 +23,11 @@ export abstract class NodeTreeProvider implements vscode.TreeDataProvider<Explor
 
   protected abstract roots(): Promise<ExplorerNode[]>;
 
+  /** A chance to keep what is shown instead of an error row (a cancelled read); undefined: handle the error. */
+  protected kept(_err: unknown, _node: ExplorerNode | undefined): ExplorerNode[] | undefined {
+    return undefined;
+  }
+
   protected async setState(state: string): Promise<void> {
     await setViewState(this.stateKey, state);
   }
@@ -52,6 +57,8 @@ export abstract class NodeTreeProvider implements vscode.TreeDataProvider<Explor
       for (const c of children) this.parents.set(c, node);
       return children;
     } catch (err) {
+      const kept = this.kept(err, node);
+      if (kept) return kept;
       // A wrong connection empties the view: its welcome content says why, with the fix.
       const problem = node ? undefined : connectionProblem(err);
       if (problem) {

@@ -1,17 +1,24 @@
 import * as vscode from 'vscode';
 import { airflowRole, ROLE_LABELS, servesUi, type AirflowRole } from '../../core/airflow/roles';
-import type { Cluster, Container, EcsApi, Service, Task } from '../../core/aws/ecs';
-import { clusterView, containerView, recentlyStopped, serviceView, taskView, type ContainerBuild, } from '../../core/ecs/present';
-import { loadServices, loadStandaloneTasks, TaskPager } from '../../core/ecs/taskPager';
+import type { Cluster, Container, DescribeFailure, EcsApi, Service, Task } from '../../core/aws/ecs';
+import { clusterView, containerView, failureText, recentlyStopped, serviceView, taskView, type ContainerBuild } from '../../core/ecs/present';
+import { belongsToService, loadServices, PagedTaskList, SelectedTaskList } from '../../core/ecs/taskPager';
 import { viewItem } from '../../platform/treeItems';
 import { COMMANDS } from './commandIds';
 
-/** What every node can reach: the ECS API and the clock. */
+/** What every node can reach: the ECS API, the clock and the refresh in progress. */
 export interface NodeContext {
   ecs(): Promise<EcsApi>;
   now(): number;
   /** Tag, build number and commit of a container's image, from labels already cached (never a network call). */
   imageBuild?(container: Container): ContainerBuild;
+  /**
+   * Bumped by every refresh of the view: children read in an older one are read again, in
+   * place. Absent for nodes made outside the tree (quick picks): they read once.
+   */
+  generation?(): number;
+  /** The signal of the refresh in progress; the next refresh aborts it. */
+  signal?(): AbortSignal;
 }
 
 export abstract class ExplorerNode {
@@ -32,62 +39,127 @@ export interface ResourceNode {
   readonly resource: Cluster | Service | Task | Container;
 }
 
-export class ClusterNode extends ExplorerNode implements ResourceNode {
-  readonly kind = 'cluster';
-  constructor(private readonly ctx: NodeContext, readonly resource: Cluster) {
+/**
+ * A node that keeps what it loaded. The first expansion loads; after a refresh (a new
+ * generation, or markStale) the next expansion reads again in place, keeping "Load more" pages
+ * and the child nodes themselves, so expansion and scroll survive. One read per generation.
+ */
+export abstract class KeptNode extends ExplorerNode {
+  private kept: ExplorerNode[] | undefined;
+  private keptAt = -1;
+  private reading: { generation: number; done: Promise<ExplorerNode[]> } | undefined;
+
+  constructor(protected readonly ctx: NodeContext) {
     super();
+  }
+
+  /** Reads what the node shows: the first time, or again in place. Changes nothing when it fails. */
+  protected abstract read(signal: AbortSignal): Promise<void>;
+  /** The child nodes for what was read last. */
+  protected abstract nodes(): ExplorerNode[];
+  /** Drops what `read` kept (reset). */
+  protected forget(): void {}
+
+  /** What the node showed last, if anything (what a cancelled read leaves on screen). */
+  get shown(): ExplorerNode[] | undefined {
+    return this.kept;
+  }
+
+  children(): Promise<ExplorerNode[]> {
+    const generation = this.ctx.generation?.() ?? 0;
+    if (this.kept && this.keptAt === generation) return Promise.resolve(this.kept);
+    if (this.reading?.generation === generation) return this.reading.done;
+    const done: Promise<ExplorerNode[]> = this.read(this.ctx.signal?.() ?? new AbortController().signal)
+      .then(() => {
+        this.keptAt = generation;
+        return this.keep();
+      })
+      .finally(() => {
+        if (this.reading?.done === done) this.reading = undefined;
+      });
+    this.reading = { generation, done };
+    return done;
+  }
+
+  /** Rebuilds the child nodes from what is held (after Load more). */
+  protected keep(): ExplorerNode[] {
+    this.kept = this.nodes();
+    return this.kept;
+  }
+
+  /** The next expansion or redraw reads again, in place. */
+  markStale(): void {
+    this.keptAt = -1;
+  }
+
+  reset(): void {
+    this.kept = undefined;
+    this.keptAt = -1;
+    this.reading = undefined;
+    this.forget();
+  }
+}
+
+function failureNodes(parent: ExplorerNode, kind: 'service' | 'task', failures: DescribeFailure[]): ExplorerNode[] {
+  return failures.map((f) => new ErrorNode(`${parent.id}#failed:${f.arn}`, failureText(kind, f), parent));
+}
+
+export class ClusterNode extends KeptNode implements ResourceNode {
+  readonly kind = 'cluster';
+  private services = new Map<string, ServiceNode>();
+  private failures: DescribeFailure[] = [];
+  readonly standalone: TaskGroupNode;
+
+  constructor(ctx: NodeContext, public resource: Cluster) {
+    super(ctx);
+    this.standalone = new TaskGroupNode(ctx, this.arn, 'standalone');
   }
   get id() { return this.arn; }
   get arn() { return this.resource.clusterArn ?? ''; }
   get clusterArn() { return this.arn; }
   get name() { return this.resource.clusterName ?? ''; }
 
+  /** The service node of this cluster named `name`, if its services were read. */
+  service(name: string): ServiceNode | undefined {
+    return [...this.services.values()].find((s) => s.name === name);
+  }
+
   treeItem() {
     return viewItem(this.id, clusterView(this.resource), vscode.TreeItemCollapsibleState.Collapsed, 'airflowEcs.cluster', 'server-environment');
   }
 
-  async children(): Promise<ExplorerNode[]> {
-    const services = await loadServices(await this.ctx.ecs(), this.arn);
-    return [...services.map((s) => new ServiceNode(this.ctx, this.arn, s)), new TaskGroupNode(this.ctx, this.arn, 'standalone')];
+  protected async read(signal: AbortSignal): Promise<void> {
+    const { items, failures } = await loadServices(await this.ctx.ecs(), this.arn, signal);
+    const next = new Map<string, ServiceNode>();
+    for (const s of items) {
+      const arn = s.serviceArn ?? '';
+      const kept = this.services.get(arn);
+      if (kept) kept.resource = s;
+      next.set(arn, kept ?? new ServiceNode(this.ctx, this.arn, s));
+    }
+    this.services = next;
+    this.failures = failures;
+  }
+
+  protected nodes(): ExplorerNode[] {
+    return [...this.services.values(), ...failureNodes(this, 'service', this.failures), this.standalone];
+  }
+
+  protected forget(): void {
+    this.services.clear();
+    this.failures = [];
+    this.standalone.reset();
   }
 }
 
-/** Holds a task list that loads 100 at a time behind a "Load more" node. */
-abstract class PagedTasksNode extends ExplorerNode {
-  private pager: TaskPager | undefined;
-  private loaded: Task[] = [];
-
-  constructor(protected readonly ctx: NodeContext, readonly clusterArn: string) {
-    super();
-  }
-
-  protected abstract createPager(ecs: EcsApi): TaskPager;
-  protected abstract trailing(): ExplorerNode[];
-  protected abstract emptyMessage(): string;
-
-  reset(): void {
-    this.pager = undefined;
-    this.loaded = [];
-  }
-
-  async loadMore(): Promise<void> {
-    if (!this.pager) this.pager = this.createPager(await this.ctx.ecs());
-    this.loaded = [...this.loaded, ...(await this.pager.nextPage())];
-  }
-
-  async children(): Promise<ExplorerNode[]> {
-    if (!this.pager) await this.loadMore();
-    const tasks = this.loaded.map((t) => new TaskNode(this.ctx, this.clusterArn, t));
-    const more = this.pager && !this.pager.done ? [new LoadMoreNode(this)] : [];
-    const empty = tasks.length === 0 ? [new MessageNode(`${this.id}#empty`, this.emptyMessage())] : [];
-    return [...tasks, ...empty, ...more, ...this.trailing()];
-  }
-}
-
-export class ServiceNode extends PagedTasksNode implements ResourceNode {
+export class ServiceNode extends KeptNode implements ResourceNode {
   readonly kind = 'service';
-  constructor(ctx: NodeContext, clusterArn: string, readonly resource: Service) {
-    super(ctx, clusterArn);
+  private list: PagedTaskList | undefined;
+  readonly stopped: TaskGroupNode;
+
+  constructor(ctx: NodeContext, readonly clusterArn: string, public resource: Service) {
+    super(ctx);
+    this.stopped = new TaskGroupNode(ctx, clusterArn, 'stopped', this.name);
   }
   get id() { return this.arn; }
   get arn() { return this.resource.serviceArn ?? ''; }
@@ -107,14 +179,39 @@ export class ServiceNode extends PagedTasksNode implements ResourceNode {
     return ti;
   }
 
-  protected createPager(ecs: EcsApi) {
-    return new TaskPager(ecs, this.clusterArn, { serviceName: this.name, desiredStatus: 'RUNNING' });
+  private async tasks(): Promise<PagedTaskList> {
+    this.list ??= new PagedTaskList(await this.ctx.ecs(), this.clusterArn, { serviceName: this.name, desiredStatus: 'RUNNING' });
+    return this.list;
   }
-  protected trailing() {
-    return [new TaskGroupNode(this.ctx, this.clusterArn, 'stopped', this.name)];
+
+  protected async read(signal: AbortSignal): Promise<void> {
+    const list = await this.tasks();
+    await (list.loaded ? list.reload(signal) : list.loadMore(signal));
   }
-  protected emptyMessage() {
-    return 'No running tasks';
+
+  /** The next 100 tasks, behind the ones shown. */
+  async loadMore(): Promise<void> {
+    await (await this.tasks()).loadMore();
+    this.keep();
+  }
+
+  protected nodes(): ExplorerNode[] {
+    const list = this.list;
+    if (!list) return [];
+    const tasks = list.tasks.map((t) => new TaskNode(this.ctx, this.clusterArn, t));
+    const empty = tasks.length === 0 ? [new MessageNode(`${this.id}#empty`, 'No running tasks')] : [];
+    const more = list.more ? [new LoadMoreNode(this)] : [];
+    return [...tasks, ...failureNodes(this, 'task', list.failures), ...empty, ...more, this.stopped];
+  }
+
+  markStale(): void {
+    super.markStale();
+    this.stopped.markStale();
+  }
+
+  protected forget(): void {
+    this.list = undefined;
+    this.stopped.reset();
   }
 }
 
@@ -128,14 +225,19 @@ export function isResource(node: unknown): node is ExplorerNode & ResourceNode {
 }
 
 /** "Standalone tasks" (no service) and "Stopped tasks" (last hour). */
-export class TaskGroupNode extends ExplorerNode {
+export class TaskGroupNode extends KeptNode {
+  private list: SelectedTaskList | undefined;
+  /** Under "Standalone tasks": the standalone tasks stopped in the last hour. */
+  private readonly stoppedStandalone: TaskGroupNode | undefined;
+
   constructor(
-    private readonly ctx: NodeContext,
+    ctx: NodeContext,
     readonly clusterArn: string,
     readonly group: 'standalone' | 'stopped' | 'standaloneStopped',
     readonly serviceName?: string,
   ) {
-    super();
+    super(ctx);
+    if (group === 'standalone') this.stoppedStandalone = new TaskGroupNode(ctx, clusterArn, 'standaloneStopped');
   }
 
   get id() { return `${this.clusterArn}#${this.serviceName ?? ''}#${this.group}`; }
@@ -152,23 +254,36 @@ export class TaskGroupNode extends ExplorerNode {
     return ti;
   }
 
-  async children(): Promise<ExplorerNode[]> {
-    const ecs = await this.ctx.ecs();
-    let tasks: Task[];
-    if (this.group === 'standalone') {
-      tasks = await loadStandaloneTasks(ecs, this.clusterArn, 'RUNNING');
-    } else if (this.group === 'standaloneStopped') {
-      tasks = recentlyStopped(await loadStandaloneTasks(ecs, this.clusterArn, 'STOPPED'), this.ctx.now());
-    } else {
-      const pager = new TaskPager(ecs, this.clusterArn, { serviceName: this.serviceName, desiredStatus: 'STOPPED' });
-      const all: Task[] = [];
-      do all.push(...(await pager.nextPage())); while (!pager.done);
-      tasks = recentlyStopped(all, this.ctx.now());
-    }
-    const nodes: ExplorerNode[] = tasks.map((t) => new TaskNode(this.ctx, this.clusterArn, t));
+  private select(tasks: Task[]): Task[] {
+    const own = this.group === 'stopped' ? tasks : tasks.filter((t) => !belongsToService(t));
+    return this.group === 'standalone' ? own : recentlyStopped(own, this.ctx.now());
+  }
+
+  protected async read(signal: AbortSignal): Promise<void> {
+    this.list ??= new SelectedTaskList(await this.ctx.ecs(), this.clusterArn, {
+      serviceName: this.serviceName,
+      desiredStatus: this.group === 'standalone' ? 'RUNNING' : 'STOPPED',
+    }, (tasks) => this.select(tasks));
+    await this.list.load(signal);
+  }
+
+  protected nodes(): ExplorerNode[] {
+    const list = this.list;
+    if (!list) return [];
+    const nodes: ExplorerNode[] = [...list.tasks.map((t) => new TaskNode(this.ctx, this.clusterArn, t)), ...failureNodes(this, 'task', list.failures)];
     if (nodes.length === 0) nodes.push(new MessageNode(`${this.id}#empty`, this.group === 'standalone' ? 'No standalone tasks running' : 'No tasks stopped in the last hour'));
-    if (this.group === 'standalone') nodes.push(new TaskGroupNode(this.ctx, this.clusterArn, 'standaloneStopped'));
+    if (this.stoppedStandalone) nodes.push(this.stoppedStandalone);
     return nodes;
+  }
+
+  markStale(): void {
+    super.markStale();
+    this.stoppedStandalone?.markStale();
+  }
+
+  protected forget(): void {
+    this.list = undefined;
+    this.stoppedStandalone?.reset();
   }
 }
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { arnName, shortTaskId, taskDefinitionName } from '../../core/ecs/present';
+import type { DescribeFailure } from '../../core/aws/ecs';
+import { arnName, failureText, shortTaskId, taskDefinitionName } from '../../core/ecs/present';
 import { loadServices, TaskPager } from '../../core/ecs/taskPager';
 import { ClusterNode, ServiceNode, TaskNode, type ExplorerNode, type NodeContext, type ResourceNode } from './nodes';
 
@@ -12,21 +13,32 @@ async function choose<T>(items: Promise<Pick<T>[]>, placeHolder: string): Promis
   return picked.node;
 }
 
+/** What ECS listed but could not describe, as rows that say so and cannot be chosen. */
+function failureRows(kind: 'cluster' | 'service', failures: DescribeFailure[]): Pick<never>[] {
+  return failures.map((f) => ({ label: failureText(kind, f), kind: vscode.QuickPickItemKind.Separator }) as unknown as Pick<never>);
+}
+
 export function pickCluster(ctx: NodeContext): Promise<ClusterNode> {
   return choose((async () => {
     const ecs = await ctx.ecs();
-    const clusters = await ecs.describeClusters(await ecs.listClusterArns());
-    if (clusters.length === 0) throw new Error('There are no ECS clusters in this region. Select another region with "Airflow on ECS: Select Region".');
-    return clusters.map((c) => ({ label: c.clusterName ?? '', description: `${c.runningTasksCount ?? 0} running tasks`, node: new ClusterNode(ctx, c) }));
+    const { items: clusters, failures } = await ecs.describeClusters(await ecs.listClusterArns());
+    if (clusters.length === 0 && failures.length === 0) throw new Error('There are no ECS clusters in this region. Select another region with "Airflow on ECS: Select Region".');
+    return [
+      ...clusters.map((c) => ({ label: c.clusterName ?? '', description: `${c.runningTasksCount ?? 0} running tasks`, node: new ClusterNode(ctx, c) })),
+      ...failureRows('cluster', failures),
+    ];
   })(), 'Select a cluster');
 }
 
 export async function pickService(ctx: NodeContext): Promise<ServiceNode> {
   const cluster = await pickCluster(ctx);
   return choose((async () => {
-    const services = await loadServices(await ctx.ecs(), cluster.arn);
-    if (services.length === 0) throw new Error(`Cluster ${cluster.name} has no services.`);
-    return services.map((s) => ({ label: s.serviceName ?? '', description: `${s.runningCount ?? 0}/${s.desiredCount ?? 0} running`, node: new ServiceNode(ctx, cluster.arn, s) }));
+    const { items: services, failures } = await loadServices(await ctx.ecs(), cluster.arn);
+    if (services.length === 0 && failures.length === 0) throw new Error(`Cluster ${cluster.name} has no services.`);
+    return [
+      ...services.map((s) => ({ label: s.serviceName ?? '', description: `${s.runningCount ?? 0}/${s.desiredCount ?? 0} running`, node: new ServiceNode(ctx, cluster.arn, s) })),
+      ...failureRows('service', failures),
+    ];
   })(), `Select a service of ${cluster.name}`);
 }
 
@@ -53,7 +65,7 @@ export async function pickTask(ctx: NodeContext): Promise<TaskNode> {
 export async function pickResource(ctx: NodeContext): Promise<ExplorerNode & ResourceNode> {
   const cluster = await pickCluster(ctx);
   return choose<ExplorerNode & ResourceNode>((async () => {
-    const [services, tasks] = await Promise.all([loadServices(await ctx.ecs(), cluster.arn), runningTaskPicks(ctx, cluster)]);
+    const [{ items: services }, tasks] = await Promise.all([loadServices(await ctx.ecs(), cluster.arn), runningTaskPicks(ctx, cluster)]);
     const separator = (label: string) => ({ label, kind: vscode.QuickPickItemKind.Separator }) as unknown as Pick<never>;
     return [
       { label: cluster.name, description: 'cluster', node: cluster },

@@ -213,8 +213,10 @@ export class LocalStack implements vscode.Disposable {
     });
   }
 
-  /** Forgets the file and the Docker connection state; the next load starts over. */
+  /** Forgets the file, the compose engine and the Docker connection state; the next load starts over. */
   reset(): void {
+    // A changed compose-command setting takes effect at the next command, without a reload.
+    this.engineFound = undefined;
     this.tracker?.dispose();
     this.tracker = undefined;
     this.current = undefined;

@@ -4,6 +4,7 @@ import type { AwsSession } from '../../platform/aws';
 import type { CommandRegistry } from '../../platform/commands';
 import type { TailSessions } from '../logs/tailSessions';
 import { SECTION } from '../../platform/settings';
+import { MINUTE_MS, whileVisible } from '../../platform/visibleTimer';
 import { PIPELINE_COMMANDS, PIPELINE_VIEW } from './commandIds';
 import { PipelineRuns } from './pipelineRuns';
 import { PipelineTreeProvider } from './pipelineTree';
@@ -30,6 +31,8 @@ export function activatePipeline(context: vscode.ExtensionContext, { session, re
   const runs = new PipelineRuns(context, session, tree, logger, logTails);
   const view = vscode.window.createTreeView(PIPELINE_VIEW, { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(tree, runs, view, tree.onDidLoad(() => void runs.updateStatusBar()));
+  // Build ages ("4 min ago") move on while the view shows, and are current when it shows again.
+  context.subscriptions.push(whileVisible(view, () => tree.redraw(), { everyMs: () => MINUTE_MS, onShown: true }));
 
   const deps: PipelineDeps = { session, tree, runs };
   const handlers = {

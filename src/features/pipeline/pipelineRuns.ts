@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { Build } from '../../core/aws/codebuild';
 import {
-  buildConsoleUrl, currentPhase, failureReason, formatEnvironment, looksSecret, outcome, parseEnvironment, shortSha, type EnvironmentOverride,
+  buildConsoleUrl, builtCommit, currentPhase, failureReason, formatEnvironment, isBuildOf, looksSecret, outcome, parseEnvironment, shortSha,
+  type EnvironmentOverride,
 } from '../../core/pipeline/buildModel';
 import { BuildWatcher } from '../../core/pipeline/buildWatcher';
 import { headCommit } from '../../core/git/git';
@@ -57,6 +58,7 @@ export class PipelineRuns implements vscode.Disposable {
       logger,
       undefined,
       (ids) => void context.workspaceState.update(WATCHED_KEY, ids),
+      (id) => this.gone(id),
     );
   }
 
@@ -202,7 +204,7 @@ export class PipelineRuns implements vscode.Disposable {
     if (tail) setTimeout(() => void this.logTails.release(tail), LOG_DRAIN_MS);
     const kind: PipelineKind = build.projectName === readSettings().pipeline.imageProject ? 'image' : 'dag';
     const name = `${PIPELINE_NAMES[kind]} #${build.buildNumber}`;
-    const sha = shortSha(build.resolvedSourceVersion);
+    const sha = shortSha(builtCommit(build));
     const { region } = await this.session.connection();
     const openConsole = { title: 'Open in Console', run: () => vscode.env.openExternal(vscode.Uri.parse(buildConsoleUrl(region, build), true)) };
     const result = outcome(build);
@@ -220,6 +222,17 @@ export class PipelineRuns implements vscode.Disposable {
     await actions.find((a) => a.title === picked)?.run();
   }
 
+  /** A watched build CodeBuild no longer knows (deleted, or another account or region): say so once. */
+  private gone(id: string): void {
+    const follower = this.followers.get(id);
+    follower?.({ id, buildStatus: 'STOPPED' });
+    this.logger.warn(`Pipeline: CodeBuild no longer knows build ${id}; it is no longer watched.`);
+    void vscode.window.showWarningMessage(
+      `Build ${id.split(':').pop() ?? id} is gone: CodeBuild no longer knows it (deleted, or in another account or region). It is no longer watched.`,
+      'Refresh Pipelines',
+    ).then((a) => a && this.tree.refresh());
+  }
+
   /** "What did the DAG pipeline say about my HEAD commit?" */
   async updateStatusBar(): Promise<void> {
     const { dagProject } = readSettings().pipeline;
@@ -230,7 +243,7 @@ export class PipelineRuns implements vscode.Disposable {
       this.statusBar.hide();
       return;
     }
-    const build = builds.find((b) => b.resolvedSourceVersion === head);
+    const build = builds.find((b) => isBuildOf(b, head));
     const sha = shortSha(head);
     const state = build ? outcome(build) : undefined;
     this.statusBar.text = state === 'running'

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Build, BuildPhase } from '../../core/aws/codebuild';
-import { buildView, phaseView } from '../../core/pipeline/buildModel';
+import { builtCommit, buildView, phaseView } from '../../core/pipeline/buildModel';
 import { commitInfo } from '../../core/git/git';
 import type { Logger } from '../../core/log';
 import { connectionProblem, setViewState, type AwsSession } from '../../platform/aws';
@@ -38,6 +38,14 @@ export class PipelineTreeProvider implements vscode.TreeDataProvider<PipelineNod
     this.recent.clear();
     this.failures.clear();
     this.changed.fire(undefined);
+  }
+
+  /**
+   * Draws the rows again from what is held ("5 min ago" moves on); no AWS call. Nothing held
+   * (welcome content shows): nothing to redraw, and roots() would ask CodeBuild again.
+   */
+  redraw(): void {
+    if (this.recent.size || this.failures.size) this.changed.fire(undefined);
   }
 
   /** Puts a fresher copy of a build in place without asking AWS again. */
@@ -85,7 +93,7 @@ export class PipelineTreeProvider implements vscode.TreeDataProvider<PipelineNod
     if (failure) return [{ kind: 'message', id: `${node.project}#error`, text: describeFailure(failure).message, error: true }];
     const builds = this.recent.get(node.project) ?? [];
     if (builds.length === 0) return [{ kind: 'message', id: `${node.project}#empty`, text: 'No builds yet' }];
-    return Promise.all(builds.map(async (build) => ({ kind: 'build' as const, build, subject: await this.subject(build.resolvedSourceVersion) })));
+    return Promise.all(builds.map(async (build) => ({ kind: 'build' as const, build, subject: await this.subject(builtCommit(build)) })));
   }
 
   /**
@@ -127,7 +135,8 @@ export class PipelineTreeProvider implements vscode.TreeDataProvider<PipelineNod
   /** The commit's subject from the local clone, looked up once per commit. */
   private async subject(sha: string | undefined): Promise<string | undefined> {
     const root = this.workspaceRoot();
-    if (!sha || !root) return undefined;
+    // Only a commit id: a requested branch name would give the branch's tip today, not the build's commit.
+    if (!sha || !root || !/^[0-9a-f]{7,40}$/i.test(sha)) return undefined;
     if (!this.subjects.has(sha)) this.subjects.set(sha, (await commitInfo(root, sha).catch(() => undefined))?.subject);
     return this.subjects.get(sha);
   }

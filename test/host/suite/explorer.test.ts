@@ -28,6 +28,14 @@ async function children(node?: Node): Promise<{ node: Node; item: vscode.TreeIte
   });
 }
 
+async function until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function child(node: Node | undefined, label: string | RegExp) {
   const found = (await children(node)).find((c) => (typeof label === 'string' ? c.label === label : label.test(c.label)));
   assert.ok(found, `no child ${label} under ${node ? api.clusterTree.getTreeItem(node).label : 'root'}: ${(await children(node)).map((c) => c.label).join(', ')}`);
@@ -164,7 +172,34 @@ describe('Clusters view in a real extension host', () => {
     assert.equal(options.value, '2');
     assert.equal(await options.validateInput!('x'), 'Enter a whole number of tasks, 0 or more.');
     const after = await child(cluster.node, 'worker');
-    assert.match(String(after.item.description), /^2\/5 running/);
+    assert.match(String(after.item.description), /^5\/5 running/);
+  });
+
+  it('after Scale Service the service and cluster rows show the new counts, without a refresh of the view', async () => {
+    await seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 2 }, { name: 'scheduler', desiredCount: 1 }] }]);
+    // ECS starts the new tasks a moment after UpdateService answers.
+    await control(AWS, 'ecs', 'schedulerDelay', { ms: 1500 });
+    const cluster = await child(undefined, 'c');
+    const worker = await child(cluster.node, 'worker');
+    assert.equal(cluster.item.description, '2 services · 3 running');
+    const listed = await callCount('ListClusters');
+    await answering(vscode.window as never, 'showInputBox', '6', () => vscode.commands.executeCommand('airflowEcs.scaleService', worker.node));
+    // The rows the view already shows, redrawn by the action: the same nodes, not a new read of the root.
+    assert.equal(api.clusterTree.getTreeItem(cluster.node).description, '2 services · 7 running');
+    assert.match(String(api.clusterTree.getTreeItem(worker.node).description), /^6\/6 running/);
+    assert.equal(await callCount('ListClusters'), listed, 'the tree was not rebuilt from the root');
+    const tasks = await children(worker.node);
+    assert.equal(tasks.filter((t) => t.item.contextValue === 'airflowEcs.task.running').length, 6, 'the new tasks show under the service');
+  });
+
+  it('after Stop Task the service and cluster rows count one task less at once', async () => {
+    await seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 3 }] }]);
+    const cluster = await child(undefined, 'c');
+    const worker = await child(cluster.node, 'worker');
+    const [task] = await children(worker.node);
+    await answering(vscode.window as never, 'showWarningMessage', 'Stop Task', () => vscode.commands.executeCommand('airflowEcs.stopTask', task.node));
+    assert.equal(api.clusterTree.getTreeItem(cluster.node).description, '1 service · 2 running');
+    assert.match(String(api.clusterTree.getTreeItem(worker.node).description), /^2\/3 running/);
   });
 
   it('forces a new deployment after confirmation', async () => {
@@ -293,5 +328,96 @@ describe('Clusters view in a real extension host', () => {
       await cfg.update('explorer.refreshInterval', 0, vscode.ConfigurationTarget.Global);
       await vscode.commands.executeCommand('workbench.view.explorer');
     }
+  });
+
+  it('refreshes at once when the view shows again after being hidden', async () => {
+    await seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 2 }] }]);
+    const cfg = vscode.workspace.getConfiguration('airflowEcs');
+    await cfg.update('explorer.refreshInterval', 0, vscode.ConfigurationTarget.Global);
+    try {
+      await vscode.commands.executeCommand('workbench.view.extension.airflowEcs');
+      // The view reads the root itself now; a read of ours may be superseded by it: ask until both agree.
+      let cluster: Awaited<ReturnType<typeof children>>[number] | undefined;
+      for (let i = 0; i < 50 && cluster?.item.description !== '1 service · 2 running'; i++) cluster = (await children()).find((c) => c.label === 'c');
+      assert.equal(cluster?.item.description, '1 service · 2 running');
+      await vscode.commands.executeCommand('workbench.view.explorer');
+      await control(AWS, 'ecs', 'addTasks', { cluster: 'c', service: 'worker', count: 3 });
+      await vscode.commands.executeCommand('workbench.view.extension.airflowEcs');
+      // Nothing here reads the tree: only the view's own refresh on showing can change the row.
+      await until(() => api.clusterTree.getTreeItem(cluster!.node).description === '1 service · 5 running', 'the cluster row to show 5 running');
+    } finally {
+      await vscode.commands.executeCommand('workbench.view.explorer');
+    }
+  });
+
+  it('a refresh keeps "Load more" progress and does not walk every page of the task groups again', async () => {
+    await seed([{
+      name: 'c',
+      services: [{ name: 'worker', desiredCount: 150, stopped: 2 }, { name: 'scheduler', desiredCount: 250 }],
+      standaloneTasks: [{ family: 'airflow-db-migrate' }],
+    }]);
+    const cluster = await child(undefined, 'c');
+    const worker = await child(cluster.node, 'worker');
+    const first = await children(worker.node);
+    const more = first.find((c) => c.label === 'Load more…')!;
+    await vscode.commands.executeCommand(more.item.command!.command, ...(more.item.command!.arguments ?? []));
+    assert.equal((await children(worker.node)).filter((c) => c.item.contextValue === 'airflowEcs.task.running').length, 150);
+    const standalone = await child(cluster.node, 'Standalone tasks');
+    assert.equal((await children(standalone.node)).filter((c) => c.item.contextValue === 'airflowEcs.task.running').length, 1);
+    const stopped = await child(worker.node, 'Stopped tasks');
+    assert.equal((await children(stopped.node)).length, 2);
+
+    // What the 30 s auto-refresh does: the root, then each expanded node, as the view asks.
+    api.clusterTree.refresh();
+    await children();
+    let described = await callCount('DescribeTasks');
+    await children(cluster.node);
+    const after = await children(worker.node);
+    assert.equal(after.filter((c) => c.item.contextValue === 'airflowEcs.task.running').length, 150, 'both loaded pages, again');
+    assert.ok(!after.some((c) => c.label === 'Load more…'));
+    assert.equal(await callCount('DescribeTasks') - described, 2, 'one DescribeTasks per loaded page');
+    described = await callCount('DescribeTasks');
+    assert.equal((await children(standalone.node)).filter((c) => c.item.contextValue === 'airflowEcs.task.running').length, 1);
+    assert.equal(await callCount('DescribeTasks') - described, 1, 'only the task on screen is described again, not the 400 service tasks');
+    described = await callCount('DescribeTasks');
+    assert.equal((await children(stopped.node)).length, 2);
+    assert.equal(await callCount('DescribeTasks') - described, 1);
+  });
+
+  it('a newer refresh cancels the one in flight without an error row', async () => {
+    await seed([PROD]);
+    await control(AWS, 'fake', 'latency', { ms: 400 });
+    try {
+      const older = api.clusterTree.getChildren();
+      await new Promise((r) => setTimeout(r, 100));
+      const newer = api.clusterTree.getChildren();
+      const [a, b] = await Promise.all([older, newer]);
+      assert.ok(![...a, ...b].some((n) => api.clusterTree.getTreeItem(n).contextValue === 'airflowEcs.error'), 'no "The request was cancelled" row');
+      assert.deepEqual(b.map((n) => String(api.clusterTree.getTreeItem(n).label)), ['airflow-prod']);
+    } finally {
+      await control(AWS, 'fake', 'latency', { ms: 0 });
+    }
+  });
+
+  it('shows more than 100 clusters, and a cluster, service or task ECS cannot describe as a row saying so', async () => {
+    await seed([
+      ...Array.from({ length: 120 }, (_, i) => ({ name: `c-${String(i).padStart(3, '0')}` })),
+      { name: 'prod', services: [{ name: 'worker', desiredCount: 3 }, { name: 'gone', desiredCount: 1 }] },
+    ]);
+    assert.equal((await children()).length, 121);
+    const { tasks } = (await control(AWS, 'ecs', 'tasks', { cluster: 'prod' })) as { tasks: { taskArn: string; group: string }[] };
+    const missing = tasks.find((t) => t.group === 'service:worker')!.taskArn;
+    await control(AWS, 'ecs', 'failDescribe', { arns: [missing, 'gone', 'c-007'] });
+    const roots = await children();
+    assert.equal(roots.length, 121);
+    assert.equal(roots.at(-1)?.label, 'Could not describe cluster c-007: MISSING');
+    assert.equal(roots.at(-1)?.item.contextValue, 'airflowEcs.error');
+    const prod = roots.find((r) => r.label === 'prod')!;
+    const services = await children(prod.node);
+    assert.deepEqual(services.map((s) => s.label), ['worker', 'Could not describe service gone: MISSING', 'Standalone tasks']);
+    const worker = services[0];
+    const rows = await children(worker.node);
+    assert.equal(rows.filter((c) => c.item.contextValue === 'airflowEcs.task.running').length, 2);
+    assert.ok(rows.some((r) => r.label === `Could not describe task ${missing.split('/').pop()!.slice(0, 8)}: MISSING`), rows.map((r) => r.label).join(', '));
   });
 });

@@ -48,6 +48,7 @@ describe('DAG pipeline in a real extension host', () => {
       projects: [
         { name: 'airflow-dags', phaseMs: 150 },
         { name: 'airflow-dags-gate', phaseMs: 150, failAt: { phase: 'BUILD', message: GATE_MESSAGE } },
+        { name: 'airflow-dags-nosource', phaseMs: 100, sourceType: 'NO_SOURCE' },
       ],
     });
   });
@@ -136,5 +137,58 @@ describe('DAG pipeline in a real extension host', () => {
     const [error] = d.messages;
     assert.equal(error.kind, 'showErrorMessage');
     assert.match(error.text, /The CodeBuild project "no-such-project" does not exist in us-east-1/);
+  });
+
+  it('says "passed" for HEAD after a passing build of a project whose source resolves no commit', async () => {
+    await cfg().update('pipeline.dagProject', 'airflow-dags-nosource', vscode.ConfigurationTarget.Global);
+    const d = dialogs();
+    try {
+      const build = await vscode.commands.executeCommand<{ resolvedSourceVersion?: string }>('airflowEcs.pipeline.runDagPipeline');
+      assert.equal(build.resolvedSourceVersion, undefined, 'CodeBuild resolves nothing for NO_SOURCE');
+      await waitFor(() => d.messages.find((m) => /DAG pipeline #\d+ passed/.test(m.text)), 'the passed notification');
+    } finally {
+      d.restore();
+    }
+    await waitFor(() => api.pipeline.statusBar.text === '$(pass) DAG pipeline passed' || undefined, 'the status bar to say passed, not "HEAD not built"');
+    assert.match(String(api.pipeline.statusBar.tooltip), new RegExp(`^HEAD ${head.slice(0, 7)}: airflow-dags-nosource build #1 SUCCEEDED`));
+  });
+
+  it('stops watching a build CodeBuild no longer knows, and says so', async () => {
+    const win = vscode.window as unknown as Win;
+    const saved = win.showWarningMessage;
+    const warnings: string[] = [];
+    win.showWarningMessage = async (text: string) => {
+      warnings.push(text);
+      return undefined;
+    };
+    try {
+      api.pipeline.watcher.watch('airflow-dags:00000000-dead-beef-0000-000000000000');
+      const warning = await waitFor(() => warnings.find((w) => /is gone/.test(w)), 'the "build is gone" warning');
+      assert.equal(warning, 'Build 00000000-dead-beef-0000-000000000000 is gone: CodeBuild no longer knows it (deleted, or in another account or region). It is no longer watched.');
+      assert.ok(!api.pipeline.watcher.ids.includes('airflow-dags:00000000-dead-beef-0000-000000000000'));
+    } finally {
+      win.showWarningMessage = saved;
+    }
+  });
+
+  it('redraws the builds (their ages) when the Pipelines view shows again, without asking CodeBuild', async () => {
+    await cfg().update('pipeline.dagProject', 'airflow-dags', vscode.ConfigurationTarget.Global);
+    const [project] = await api.pipeline.tree.getChildren();
+    await api.pipeline.tree.getChildren(project);
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    let redrawn = 0;
+    const sub = api.pipeline.tree.onDidChangeTreeData(() => redrawn++);
+    const { calls: before } = (await control(AWS, 'fake', 'calls')) as { calls: unknown[] };
+    try {
+      await vscode.commands.executeCommand('workbench.view.extension.airflowEcs');
+      await waitFor(() => redrawn > 0 || undefined, 'a redraw of the Pipelines view');
+    } finally {
+      sub.dispose();
+      await vscode.commands.executeCommand('workbench.view.explorer');
+    }
+    const [again] = await api.pipeline.tree.getChildren();
+    await api.pipeline.tree.getChildren(again);
+    const { calls } = (await control(AWS, 'fake', 'calls')) as { calls: { operation: string }[] };
+    assert.equal(calls.slice(before.length).filter((c) => c.operation === 'ListBuildsForProject').length, 0, 'the builds held are drawn again, not read again');
   });
 });

@@ -16,6 +16,8 @@ export interface SeedProject {
   failAt?: { phase: (typeof PHASES)[number]; message: string };
   /** Commits CodeBuild can resolve; any other sourceVersion is rejected. */
   knownCommits?: string[];
+  /** The project's source; one that is no git host (NO_SOURCE, S3) never returns resolvedSourceVersion. Default GITHUB. */
+  sourceType?: 'GITHUB' | 'CODECOMMIT' | 'S3' | 'NO_SOURCE';
   /** Output a build writes when it enters a phase (the buildspec's commands and what they print). */
   phaseLogs?: Partial<Record<(typeof PHASES)[number], string[]>>;
 }
@@ -172,7 +174,7 @@ export class FakeCodeBuild implements FakeService {
     const build: Json = {
       id, arn: `arn:aws:codebuild:${REGION}:${ACCOUNT}:build/${id}`, buildNumber: number, projectName,
       startTime: seconds(), currentPhase: 'SUBMITTED', buildStatus: 'IN_PROGRESS', buildComplete: false,
-      sourceVersion, resolvedSourceVersion: sourceVersion, initiator: 'arn:aws:sts::123456789012:assumed-role/DataEngineer/alice',
+      sourceVersion, resolvedSourceVersion: project.sourceType === 'NO_SOURCE' || project.sourceType === 'S3' ? undefined : sourceVersion, initiator: 'arn:aws:sts::123456789012:assumed-role/DataEngineer/alice',
       environment: { environmentVariables: env },
       logs: { groupName: `/aws/codebuild/${projectName}`, streamName: uuid },
       phases: [{ phaseType: 'SUBMITTED', startTime: seconds() }],

@@ -86,10 +86,45 @@ export class FakeEcs implements FakeService {
   readonly targetPrefix = 'AmazonEC2ContainerServiceV20141113';
   private clusters = new Map<string, ClusterState>();
   private taskDefinitions = new Map<string, Json>();
+  /** How long the service scheduler takes to start or stop tasks after a desired-count change. */
+  private schedulerDelayMs = 0;
+  /** Resources that are listed but that Describe* reports as failures (eventual consistency, as ECS does). */
+  private describeFailures = new Map<string, string>();
 
   reset(): void {
     this.clusters.clear();
     this.taskDefinitions.clear();
+    this.schedulerDelayMs = 0;
+    this.describeFailures.clear();
+  }
+
+  /** Starts or stops service tasks whose desired count changed, once the scheduler delay has passed. */
+  private settle(): void {
+    const now = Date.now();
+    for (const [clusterName, state] of this.clusters) {
+      for (const [name, s] of state.services) {
+        if (s.__settleAt === undefined || Number(s.__settleAt) > now) continue;
+        delete s.__settleAt;
+        const running = state.tasks.filter((t) => t.group === `service:${name}` && t.desiredStatus === 'RUNNING');
+        const missing = Number(s.desiredCount) - running.length;
+        if (missing > 0) this.addTasks(clusterName, name, missing);
+        for (const t of running.slice(0, Math.max(0, -missing))) this.stop(t, 'ServiceSchedulerInitiated', 'Scaling activity initiated by (deployment)');
+      }
+    }
+  }
+
+  private failure(arnOrName: string): Json | undefined {
+    const reason = this.describeFailures.get(arnOrName) ?? this.describeFailures.get(nameOf(arnOrName));
+    return reason ? { arn: arnOrName, reason } : undefined;
+  }
+
+  private stop(t: Json, stopCode: string, reason: string): void {
+    const now = nowSeconds();
+    Object.assign(t, {
+      desiredStatus: 'STOPPED', lastStatus: 'STOPPED', stoppingAt: now, stoppedAt: now, stopCode,
+      stoppedReason: reason, healthStatus: 'UNKNOWN',
+      containers: (t.containers as Json[]).map((c) => ({ ...c, lastStatus: 'STOPPED', exitCode: 137, healthStatus: 'UNKNOWN' })),
+    });
   }
 
   seed(clusters: SeedCluster[]): void {
@@ -128,6 +163,14 @@ export class FakeEcs implements FakeService {
     seed: (body: Json) => this.seed(body.clusters as SeedCluster[]),
     addTasks: (body: Json) => ({ taskArns: this.addTasks(String(body.cluster), String(body.service), Number(body.count)) }),
     tasks: (body: Json) => ({ tasks: this.cluster(String(body.cluster)).tasks }),
+    /** `{ ms }`: the scheduler starts or stops tasks this long after a desired-count change. */
+    schedulerDelay: (body: Json) => {
+      this.schedulerDelayMs = Number(body.ms);
+    },
+    /** `{ arns, reason? }`: Describe* reports these (ARNs or names) as failures, though List* still names them. */
+    failDescribe: (body: Json) => {
+      for (const a of body.arns as string[]) this.describeFailures.set(a, String(body.reason ?? 'MISSING'));
+    },
   };
 
   readonly operations = {
@@ -137,16 +180,23 @@ export class FakeEcs implements FakeService {
       return { taskDefinition: def };
     },
     ListClusters: (input: Json) => {
+      this.settle();
       const p = page([...this.clusters.values()].map((c) => String(c.cluster.clusterArn)), input, 100, 100);
       return { clusterArns: p.items, nextToken: p.nextToken };
     },
     DescribeClusters: (input: Json) => {
+      this.settle();
       const names = (input.clusters as string[] | undefined) ?? ['default'];
       if (names.length > 100) throw new AwsFault('InvalidParameterException', 'Clusters cannot have more than 100 elements.');
       const clusters: Json[] = [];
       const failures: Json[] = [];
       for (const n of names) {
         const state = this.clusters.get(nameOf(n));
+        const failed = this.failure(n);
+        if (failed) {
+          failures.push(failed);
+          continue;
+        }
         if (!state) {
           failures.push({ arn: n, reason: 'MISSING' });
           continue;
@@ -158,11 +208,13 @@ export class FakeEcs implements FakeService {
       return { clusters, failures };
     },
     ListServices: (input: Json) => {
+      this.settle();
       const state = this.cluster(String(input.cluster ?? 'default'));
       const p = page([...state.services.values()].map((s) => String(s.serviceArn)), input, 10, 100);
       return { serviceArns: p.items, nextToken: p.nextToken };
     },
     DescribeServices: (input: Json) => {
+      this.settle();
       const state = this.cluster(String(input.cluster ?? 'default'));
       const names = input.services as string[];
       if (names.length > 10) throw new AwsFault('InvalidParameterException', 'services can have at most 10 items.');
@@ -170,12 +222,15 @@ export class FakeEcs implements FakeService {
       const failures: Json[] = [];
       for (const n of names) {
         const s = state.services.get(nameOf(n));
-        if (s) services.push(this.serviceOut(state, s));
+        const failed = this.failure(n);
+        if (failed) failures.push(failed);
+        else if (s) services.push(this.serviceOut(state, s));
         else failures.push({ arn: n, reason: 'MISSING' });
       }
       return { services, failures };
     },
     ListTasks: (input: Json) => {
+      this.settle();
       const state = this.cluster(String(input.cluster ?? 'default'));
       const desired = String(input.desiredStatus ?? 'RUNNING');
       let tasks = state.tasks.filter((t) => t.desiredStatus === desired);
@@ -187,6 +242,7 @@ export class FakeEcs implements FakeService {
       return { taskArns: p.items, nextToken: p.nextToken };
     },
     DescribeTasks: (input: Json) => {
+      this.settle();
       const state = this.cluster(String(input.cluster ?? 'default'));
       const ids = input.tasks as string[];
       if (!ids?.length) throw new AwsFault('InvalidParameterException', 'Tasks cannot be empty.');
@@ -195,7 +251,9 @@ export class FakeEcs implements FakeService {
       const failures: Json[] = [];
       for (const id of ids) {
         const t = state.tasks.find((x) => x.taskArn === id || String(x.taskArn).endsWith(`/${id}`));
-        if (t) tasks.push(t);
+        const failed = this.failure(id);
+        if (failed) failures.push(failed);
+        else if (t) tasks.push(t);
         else failures.push({ arn: id, reason: 'MISSING' });
       }
       return { tasks, failures };
@@ -204,12 +262,7 @@ export class FakeEcs implements FakeService {
       const state = this.cluster(String(input.cluster ?? 'default'));
       const t = state.tasks.find((x) => x.taskArn === input.task || String(x.taskArn).endsWith(`/${input.task}`));
       if (!t) throw new AwsFault('InvalidParameterException', 'The referenced task was not found.');
-      const now = nowSeconds();
-      Object.assign(t, {
-        desiredStatus: 'STOPPED', lastStatus: 'STOPPED', stoppingAt: now, stoppedAt: now, stopCode: 'UserInitiated',
-        stoppedReason: String(input.reason ?? 'Task stopped by user'), healthStatus: 'UNKNOWN',
-        containers: (t.containers as Json[]).map((c) => ({ ...c, lastStatus: 'STOPPED', exitCode: 137, healthStatus: 'UNKNOWN' })),
-      });
+      this.stop(t, 'UserInitiated', String(input.reason ?? 'Task stopped by user'));
       return { task: t };
     },
     UpdateService: (input: Json) => {
@@ -218,7 +271,8 @@ export class FakeEcs implements FakeService {
       if (!s) throw new AwsFault('ServiceNotFoundException', 'Service not found.');
       if (input.desiredCount !== undefined) {
         s.desiredCount = Number(input.desiredCount);
-        this.event(s, `(service ${s.serviceName}) has started 0 tasks: desired count changed to ${s.desiredCount}.`);
+        s.__settleAt = Date.now() + this.schedulerDelayMs;
+        this.event(s, `(service ${s.serviceName}) desired count changed to ${s.desiredCount}.`);
       }
       if (input.forceNewDeployment) {
         s.__previousDeploymentId = s.__deploymentId;

@@ -12,6 +12,6 @@ export const forceNewDeployment = ({ tree, session }: ExplorerDeps) => async (no
   );
   if (answer !== 'Force New Deployment') return;
   await (await session.ecs()).updateService(service.clusterArn, service.arn, { forceNewDeployment: true });
-  tree.refresh(tree.getParent(service));
+  await tree.refreshUp(service.clusterArn, service.name);
   vscode.window.setStatusBarMessage(`New deployment of ${service.name} started`, 5000);
 };

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { validateDesiredCount } from '../../../core/ecs/present';
+import { VIEW_ID } from '../commandIds';
 import { ServiceNode } from '../nodes';
 import { pickService } from '../pickers';
 import type { ExplorerDeps } from './deps';
@@ -17,6 +18,8 @@ export const scaleService = ({ tree, session }: ExplorerDeps) => async (node?: u
   const desiredCount = Number(value.trim());
   if (desiredCount === current) return;
   await (await session.ecs()).updateService(service.clusterArn, service.arn, { desiredCount });
-  tree.refresh(tree.getParent(service));
   vscode.window.setStatusBarMessage(`${service.name}: desired count set to ${desiredCount}`, 5000);
+  // The service and cluster rows follow ECS as it starts or stops the tasks, with the view's progress bar meanwhile.
+  await vscode.window.withProgress({ location: { viewId: VIEW_ID } }, () =>
+    tree.follow(service.clusterArn, service.name, (s) => s.runningCount === desiredCount && !s.pendingCount));
 };

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { shortTaskId } from '../../../core/ecs/present';
+import { serviceNameOf } from '../../../core/ecs/taskPager';
 import { TaskNode } from '../nodes';
 import { pickTask } from '../pickers';
 import type { ExplorerDeps } from './deps';
@@ -21,7 +22,11 @@ export const stopTask = ({ tree, session }: ExplorerDeps) => async (node?: unkno
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Stopping ${what}` }, async () => {
     for (const t of tasks) await ecs.stopTask(t.clusterArn, t.arn, STOP_REASON);
   });
-  const parents = new Set(tasks.map((t) => tree.getParent(t)));
-  for (const p of parents) tree.refresh(p);
+  // Each service (or the standalone list) of a stopped task, and its cluster, show the change at once.
+  const owners = new Map(tasks.map((t) => {
+    const service = serviceNameOf(t.resource);
+    return [`${t.clusterArn}|${service ?? ''}`, { cluster: t.clusterArn, service }] as const;
+  }));
+  for (const { cluster, service } of owners.values()) await tree.refreshUp(cluster, service);
   vscode.window.setStatusBarMessage(`Stopped ${what}`, 5000);
 };
