@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ConnectionSettings } from '../core/aws/connection';
 import type { ComposeCommandSetting } from '../core/docker/composeCli';
 import { DEFAULT_LABEL_NAMES, type LabelNames } from '../core/ecr/labels';
+import { SEVERITIES, type Severity } from '../core/sonar/mapping';
 import type { SonarOverrides } from '../core/sonar/properties';
 
 export const SECTION = 'airflowEcs';
@@ -13,7 +14,10 @@ export interface ExtensionSettings {
   /** CodeBuild project names of the reference architecture's two pipelines. */
   pipeline: { dagProject: string; imageProject: string };
   /** Overrides of sonar-project.properties; empty = take the file's value. */
-  sonar: SonarOverrides;
+  sonar: SonarOverrides & {
+    /** Findings less severe than this are not published. */
+    minimumSeverity: Severity;
+  };
   images: {
     /** ECR repositories to show; empty shows all. */
     repositories: string[];
@@ -61,6 +65,7 @@ export function readSettings(): ExtensionSettings {
       host: cfg.get<string>('sonar.hostUrl', '').trim(),
       organization: cfg.get<string>('sonar.organization', '').trim(),
       projectKey: cfg.get<string>('sonar.projectKey', '').trim(),
+      minimumSeverity: SEVERITIES.find((v) => v === cfg.get<string>('sonar.minimumSeverity')) ?? 'hint',
     },
     images: {
       repositories: names(cfg.get('images.repositories'), []),
