@@ -151,7 +151,8 @@ export class FakeSonar {
       const rule = this.rules.get(q.key ?? '');
       return rule ? [200, { rule }] : error(404, `Rule '${q.key}' not found`);
     }
-    const key = q.components ?? q.projectKey ?? q.project ?? '';
+    // `componentKeys` is deprecated but still answered, as SonarCloud does.
+    const key = q.components ?? q.componentKeys ?? q.projectKey ?? q.project ?? '';
     const project = this.projects.get(key);
     if (!project) return error(404, `Component key '${key}' not found`);
     if (project.forbidden) return error(403, 'Insufficient privileges');
