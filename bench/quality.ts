@@ -44,7 +44,7 @@ async function mapAndClamp(all: AllIssues, baseDir: string): Promise<number> {
 async function run(url: string, concurrency: number, workspace: string) {
   const client = new SonarClient(url, FAKE_SONAR_TOKEN, silentLogger, concurrency);
   const started = performance.now();
-  const all = await client.issues(SAMPLE_PROJECT_KEY, 'main');
+  const all = await client.issues(SAMPLE_PROJECT_KEY, { branch: 'main' });
   const fetched = performance.now();
   const published = await mapAndClamp(all, workspace);
   const done = performance.now();

@@ -57,12 +57,14 @@ describe('Sonar load: issues, hotspots, gate, branches and analyses load indepen
     assert.ok(!sentences(l).join(' ').includes('projectKey'));
   });
 
-  it('the branch list failing with 500 on a branch the server does not know: issues and gate say 404 for that branch', async () => {
+  it('the branch list failing with 500 and the git branch never analysed: the main branch, said so', async () => {
     sonar.faults.set('api/project_branches/list', { kind: 'status', status: 500 });
     const l = await load({ localBranch: 'feature/x' });
-    assert.deepEqual(l.target, { branch: 'feature/x' });
-    assert.deepEqual(l.failures.map((f) => f.part).sort(), ['analyses', 'branches', 'gate', 'hotspots', 'issues']);
-    assert.match(sentences(l).find((x) => x.startsWith('Issues'))!, /on branch "feature\/x" was not found .*api\/issues\/search page 1/);
+    assert.deepEqual(l.target, {});
+    assert.equal(l.fallback, 'The branch list could not be read and branch feature/x has no analysis: showing the main branch.');
+    assert.deepEqual(l.failures.map((f) => f.part), ['branches']);
+    assert.match(sentences(l)[0], /^Branch list not loaded: .* answered HTTP 500 for api\/project_branches\/list \(/);
+    assert.equal(l.issues?.issues.length, 4);
   });
 
   it('analyses failing only loses the commit check', async () => {

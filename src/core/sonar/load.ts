@@ -106,13 +106,21 @@ export async function loadAnalysis(client: SonarClient, req: LoadRequest, signal
     fallback = req.noBranchReason ? `${req.noBranchReason}: showing ${shown}.` : `Branch ${local} was never analysed: showing ${shown}.`;
   }
 
-  const [issues, hotspots, gate, revision] = await Promise.all([
-    settle('issues', failures, () => client.issues(req.projectKey, target, signal)),
-    settle('hotspots', failures, () => client.hotspots(req.projectKey, target, signal)),
-    settle('gate', failures, () => client.gate(req.projectKey, target, signal)),
+  const readTarget = (t: AnalysisTarget) => Promise.all([
+    settle('issues', failures, () => client.issues(req.projectKey, t, signal)),
+    settle('hotspots', failures, () => client.hotspots(req.projectKey, t, signal)),
+    settle('gate', failures, () => client.gate(req.projectKey, t, signal)),
     // The pull request list carries its commit; branches need api/project_analyses/search.
-    pullRequest ? Promise.resolve(pullRequest.commit?.sha) : settle('analyses', failures, () => client.lastAnalysisRevision(req.projectKey, target.branch, signal)),
+    pullRequest ? Promise.resolve(pullRequest.commit?.sha) : settle('analyses', failures, () => client.lastAnalysisRevision(req.projectKey, t.branch, signal)),
   ]);
+  let [issues, hotspots, gate, revision] = await readTarget(target);
+  // Without the branch list a git branch the server never analysed is a 404: show the main branch instead.
+  if (!branches && target.branch && !issues && failures.some((f) => f.part === 'issues' && f.error.kind === 'notFound')) {
+    failures.splice(0, failures.length, ...failures.filter((f) => !['issues', 'hotspots', 'gate', 'analyses'].includes(f.part)));
+    target = {};
+    fallback = `The branch list could not be read and branch ${local} has no analysis: showing the main branch.`;
+    [issues, hotspots, gate, revision] = await readTarget(target);
+  }
   const cap = (total: number) => Math.min(total, ISSUES_REACHABLE_LIMIT);
   if (issues?.failed) failures.push({ part: 'issues', error: issues.failed.error, kept: { items: issues.issues.length, total: cap(issues.total) } });
   if (hotspots?.failed) failures.push({ part: 'hotspots', error: hotspots.failed.error, kept: { items: hotspots.items.length, total: cap(hotspots.total) } });
