@@ -207,6 +207,8 @@ export class QualityService implements vscode.Disposable {
     const s = this.snapshot;
     if (!s || s.origin.kind !== 'server') return;
     const at = this.lastGood?.parts.issues?.at ?? this.lastGood?.parts.gate?.at;
+    // The sentence replaces what the last good load said about its own parts.
+    s.failures = [];
     s.asOf = `Findings${s.gate ? ' and gate' : ''} as of ${at ? clockTime(at) : 'the last refresh'}, the last refresh failed: ${describeFailure(err).message}`;
   }
 

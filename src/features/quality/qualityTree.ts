@@ -29,9 +29,13 @@ function leaf(id: string, label: string, description: string, icon: string, colo
   return { item };
 }
 
+/** Groups of more files than this start collapsed, so that the groups after them stay in sight. */
+const EXPAND_UP_TO = 20;
+
 function group(id: string, label: string, description: string, icon: string, color: string | undefined, children: QualityNode[], command?: vscode.Command, contextValue?: string): QualityNode {
   const node = leaf(id, label, description, icon, color, command);
-  node.item.collapsibleState = children.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None;
+  node.item.collapsibleState = !children.length ? vscode.TreeItemCollapsibleState.None
+    : children.length > EXPAND_UP_TO ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded;
   node.item.contextValue = contextValue;
   node.children = children;
   return node;
