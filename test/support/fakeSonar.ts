@@ -48,6 +48,8 @@ export class FakeSonar {
   readonly broken = new Set<string>();
   /** Faults by API path: an HTTP status (with Sonar's error body), a JSON body cut off mid-way, or an endpoint the server does not have; `page` limits it to one page. */
   readonly faults = new Map<string, Fault>();
+  /** When the last answer of each API path was sent (Date.now()), for the bench's "last page" time. */
+  readonly answeredAt = new Map<string, number>();
   /** Most requests that were in flight at once. */
   peakInFlight = 0;
   private inFlight = 0;
@@ -90,7 +92,7 @@ export class FakeSonar {
     const url = new URL(req.url ?? '/', 'http://fake');
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'Content-Type': 'application/json' });
-      res.end(typeof body === 'string' ? body : JSON.stringify(body));
+      res.end(typeof body === 'string' ? body : JSON.stringify(body), () => this.answeredAt.set(url.pathname.replace(/^\//, ''), Date.now()));
     };
     if (url.pathname.startsWith('/__control/')) {
       let raw = '';

@@ -90,7 +90,7 @@ export class QualityService implements vscode.Disposable {
   /** The pull request picked in the Quality view, or 'branch' when the branch was picked over one. */
   choice: { pullRequest?: string; preferBranch?: boolean } = {};
   /** Time of the last publish of diagnostics, for the log and the bench. */
-  lastPublish: { ms: number; calls: number; diagnostics: number } | undefined;
+  lastPublish: { ms: number; buildMs: number; mapMs?: number; calls: number; diagnostics: number } | undefined;
   private git: GitState | undefined;
   private ruleUrl: (rule: string) => string = (rule) => rule;
   private lastGood: LastGood | undefined;
@@ -273,6 +273,7 @@ export class QualityService implements vscode.Disposable {
     data: RawFindings,
     extra: Pick<QualitySnapshot, 'origin' | 'gate' | 'leftOut' | 'stale' | 'failures'>,
   ): Promise<QualitySnapshot> {
+    const mapping = performance.now();
     const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
     const resolver = new ComponentResolver(project, (f) => fs.existsSync(f), roots);
     resolver.addComponents(data.components);
@@ -284,7 +285,9 @@ export class QualityService implements vscode.Disposable {
     this.findings = new Map([...mapped.byFile].map(([file, list]) => [vscode.Uri.file(file).toString(), list]));
     const urls = sonarUrls(project, extra.origin.kind === 'server' ? extra.origin.target : {});
     this.ruleUrl = urls.rule;
+    const mapMs = performance.now() - mapping;
     await this.publish();
+    if (this.lastPublish) this.lastPublish.mapMs = mapMs;
     this.snapshot = {
       project, unmapped: mapped.unmapped, foreign: mapped.foreign, belowMinimum: mapped.belowMinimum, minimumSeverity, ...extra, ...this.tally(),
     };
@@ -310,35 +313,39 @@ export class QualityService implements vscode.Disposable {
 
   /** Turns the findings into diagnostics (ranges clamped to the file as it is now) and publishes all of them. */
   private async publish(): Promise<void> {
-    const ruleUrl = this.ruleUrl;
-    const lineCache = new Map<string, Promise<number[]>>();
-    const lines = (file: string) => {
-      let p = lineCache.get(file);
-      if (!p) lineCache.set(file, (p = lineLengths(file)));
-      return p;
-    };
-    const toVsRange = async (file: string, range: FindingRange) => {
-      const r = clampRange(range, await lines(file));
+    const building = performance.now();
+    // Every file's line lengths first, in parallel; then the diagnostics in one synchronous pass.
+    const files = new Set<string>();
+    for (const list of this.findings.values()) for (const f of list) for (const file of [f.file, ...f.related.map((r) => r.file)]) files.add(file);
+    const lengths = new Map(await Promise.all([...files].map(async (file) => [file, await lineLengths(file)] as const)));
+    const toVsRange = (file: string, range: FindingRange) => {
+      const r = clampRange(range, lengths.get(file) ?? []);
       return new vscode.Range(r.startLine, r.startCharacter, r.endLine, r.endCharacter);
     };
+    const codes = new Map<string, { value: string; target: vscode.Uri }>();
+    const code = (rule: string) => {
+      let c = codes.get(rule);
+      if (!c) codes.set(rule, (c = { value: rule, target: vscode.Uri.parse(this.ruleUrl(rule)) }));
+      return c;
+    };
     const byFile = new Map<string, { uri: vscode.Uri; diagnostics: vscode.Diagnostic[] }>();
-    await Promise.all([...this.findings].map(async ([key, list]) => {
-      const diagnostics = await Promise.all(list.map(async (f) => {
-        const d = new vscode.Diagnostic(await toVsRange(f.file, f.range), `${f.type}: ${f.message}`, DIAGNOSTIC_SEVERITY[f.severity]);
+    for (const [key, list] of this.findings) {
+      const diagnostics = list.map((f) => {
+        const d = new vscode.Diagnostic(toVsRange(f.file, f.range), `${f.type}: ${f.message}`, DIAGNOSTIC_SEVERITY[f.severity]);
         d.source = DIAGNOSTIC_SOURCE;
-        if (f.rule) d.code = { value: f.rule, target: vscode.Uri.parse(ruleUrl(f.rule)) };
+        if (f.rule) d.code = code(f.rule);
         if (f.related.length) {
-          d.relatedInformation = await Promise.all(f.related.map(async (r) => new vscode.DiagnosticRelatedInformation(
-            new vscode.Location(vscode.Uri.file(r.file), await toVsRange(r.file, r.range)), r.message || 'Secondary location')));
+          d.relatedInformation = f.related.map((r) => new vscode.DiagnosticRelatedInformation(
+            new vscode.Location(vscode.Uri.file(r.file), toVsRange(r.file, r.range)), r.message || 'Secondary location'));
         }
         return d;
-      }));
+      });
       byFile.set(key, { uri: vscode.Uri.parse(key), diagnostics });
-    }));
+    }
     const started = performance.now();
     const calls = this.publisher.publish(byFile);
     const diagnostics = [...byFile.values()].reduce((n, e) => n + e.diagnostics.length, 0);
-    this.lastPublish = { ms: performance.now() - started, calls, diagnostics };
+    this.lastPublish = { ms: performance.now() - started, buildMs: started - building, calls, diagnostics };
     this.logger.info(`Sonar: published ${formatCount(diagnostics)} diagnostics on ${formatCount(byFile.size)} files in ${calls} call(s), ${this.lastPublish.ms.toFixed(0)} ms.`);
   }
 
