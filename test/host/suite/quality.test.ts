@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
-import { controlSonar, FAKE_SONAR_TOKEN, sampleIssues, sampleProject, SAMPLE_PROJECT_KEY } from '../../support/fakeSonar';
+import { controlSonar, FAKE_SONAR_TOKEN, generatedIssues, sampleIssues, sampleProject, SAMPLE_PROJECT_KEY } from '../../support/fakeSonar';
 
 const SONAR = process.env.AIRFLOW_ECS_TEST_SONAR ?? '';
 let api: ExtensionApi;
@@ -147,6 +147,28 @@ describe('Quality: SonarCloud findings and the gate in a real extension host', (
     assert.equal(doc?.languageId, 'markdown');
     assert.match(doc!.getText(), /^# Insecure temporary file creation methods should not be used/);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+
+    const errors = await answering(vscode.window, 'showErrorMessage', [undefined], () => vscode.commands.executeCommand('airflowEcs.sonar.showRule', 'python:S9999'));
+    assert.match(String(errors[0][0]), /^Rule "python:S9999" was not found on http:\/\/127\.0\.0\.1:\d+ \(api\/rules\/show: Rule 'python:S9999' not found\)\.$/);
+    assert.ok(!String(errors[0][0]).includes('projectKey'), 'a missing rule says nothing about the project settings');
+  });
+
+  it('tells "N findings left out" once, and again only when the number changes', async () => {
+    const infos = (run: () => Promise<unknown>) => answering(vscode.window, 'showInformationMessage', [undefined], run);
+    const leftOut = (calls: unknown[][]) => calls.map((c) => String(c[0])).filter((m) => /left out/.test(m));
+    try {
+      await seed({ ...sampleProject(), issues: { main: generatedIssues(10_600, 50) } });
+      const first = await infos(refresh);
+      assert.equal(leftOut(first).length, 1, first.map((c) => c[0]).join(' | '));
+      assert.match(leftOut(first)[0], /600 findings left out: the API returns at most 10,000\./);
+      assert.deepEqual(leftOut(await infos(refresh)), [], 'the same number is not told again');
+      await seed({ ...sampleProject(), issues: { main: generatedIssues(11_250, 50) } });
+      assert.match(leftOut(await infos(refresh))[0] ?? '', /1,250 findings left out/);
+      assert.ok(labels().includes('10,000 findings on files outside this workspace.'), labels().join(' | '));
+    } finally {
+      await seed(sampleProject());
+    }
+    await refresh();
   });
 
   it('says the token expired (401) with a Sign In button, and keeps the last good findings marked with their time', async () => {
@@ -292,8 +314,11 @@ describe('Quality: SonarCloud findings and the gate in a real extension host', (
   it('imports a saved sonar-findings.json and shows it the same way', async () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'airflow-ecs-findings-')), 'sonar-findings.json');
     const issues = sampleIssues().slice(1, 2);
-    fs.writeFileSync(file, JSON.stringify({ total: 1, truncated: false, paging: { pageSize: 500, pages: 1, total: 1 }, issues, components: [], rules: [] }));
-    await vscode.commands.executeCommand('airflowEcs.sonar.importFindings', vscode.Uri.file(file));
+    fs.writeFileSync(file, JSON.stringify({ total: 699, truncated: true, paging: { pageSize: 500, pages: 2, total: 699 }, issues, components: [], rules: [] }));
+    const told = await answering(vscode.window, 'showInformationMessage', [undefined], () => vscode.commands.executeCommand('airflowEcs.sonar.importFindings', vscode.Uri.file(file)));
+    assert.equal(String(told[0][0]), 'Showing 1 finding from sonar-findings.json on 1 file (the file holds 1 of the 699 issues the server counted).');
+    assert.ok(labels().includes('sonar-findings.json holds 1 of the 699 issues the server counted.'), labels().join(' | '));
+    assert.ok(!labels().some((l) => /at most 10,000/.test(l)), 'the file, not the API cap, explains the gap');
     assert.equal(sonarDiagnostics(dag('bad_tempfile_example.py')).length, 0, 'replaces what was shown');
     assert.equal(sonarDiagnostics(dag('etl_taskflow.py'))[0].message, 'Code Smell: Remove this unused import of "timedelta".');
     assert.ok(labels().includes('Imported from sonar-findings.json; refresh to read the server again.'));
