@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import type { CommandRegistry } from '../../platform/commands';
 import { toAbortSignal } from '../../platform/commands';
+import { CONNECTION_COMMANDS } from '../../platform/errors';
 import { SECTION } from '../../platform/settings';
 import { SonarCodeActions } from './codeActions';
 import { COMMANDS, QUALITY_PR_KEY, QUALITY_VIEW, RULE_SCHEME } from './commandIds';
@@ -83,7 +84,14 @@ export function activateQuality(context: vscode.ExtensionContext, services: Qual
         (_p, cancel) => service.refresh(toAbortSignal(cancel)),
       );
       afterRefresh();
-      const current = [...warnings(s), ...notes(s).filter((n) => !n.startsWith('Findings are for commit'))];
+      // A part that failed is said on every refresh that fails it, with the next steps.
+      const failed = warnings(s);
+      if (failed.length) {
+        void vscode.window.showWarningMessage(failed.join(' '), 'Retry', 'Show Log').then((choice) => {
+          if (choice) void vscode.commands.executeCommand(choice === 'Retry' ? COMMANDS.refresh : CONNECTION_COMMANDS.showLog);
+        });
+      }
+      const current = notes(s).filter((n) => !n.startsWith('Findings are for commit'));
       const news = current.filter((n) => !told.has(n));
       told = new Set(current);
       if (news.length) void vscode.window.showInformationMessage(news.join(' '));

@@ -190,7 +190,9 @@ describe('Quality: SonarCloud findings and the gate in a real extension host', (
   it('hotspots answering 500: the issues and the gate still show; the hotspots are the last good ones, said with their time', async () => {
     await controlSonar(SONAR, 'fault', { path: 'api/hotspots/search', kind: 'status', status: 500 });
     try {
-      assert.deepEqual(await refresh(), []);
+      const warned = await answering(vscode.window, 'showWarningMessage', [undefined], async () => assert.deepEqual(await refresh(), []));
+      assert.match(String(warned[0][0]), /^Hotspots as of \d\d:\d\d, the last refresh failed: .*api\/hotspots\/search page 1/);
+      assert.deepEqual(warned[0].slice(1), ['Retry', 'Show Log']);
       assert.ok(labels().some((l) => new RegExp(`^Hotspots as of \\d\\d:\\d\\d, the last refresh failed: ${SONAR.replace(/[.]/g, '\\.')} answered HTTP 500 for api/hotspots/search page 1`).test(l)), labels().join(' | '));
       assert.ok(labels().includes('Quality gate: Failed'));
       assert.equal(sonarDiagnostics(dag('bad_tempfile_example.py')).length, 2);
