@@ -1,22 +1,19 @@
 import * as vscode from 'vscode';
-import type { QualityDeps } from './deps';
+import { DIAGNOSTIC_SOURCE } from '../commandIds';
 
 /** Moves the cursor to the next SonarCloud finding of the active editor's file, wrapping at the end. */
-export const nextFinding = ({ service }: QualityDeps) => async () => {
+export const nextFinding = () => async () => {
   const editor = vscode.window.activeTextEditor;
-  const findings = editor ? service.findingsOf(editor.document.uri) : [];
-  if (!editor || !findings.length) {
+  // All collections (lanes) of the file, as the editor shows them: clamped to the text as it is.
+  const diagnostics = editor ? vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.source === DIAGNOSTIC_SOURCE)
+    .sort((a, b) => a.range.start.compareTo(b.range.start)) : [];
+  if (!editor || !diagnostics.length) {
     void vscode.window.showInformationMessage(editor ? 'This file has no SonarCloud findings.' : 'Open a file to walk its SonarCloud findings.');
     return;
   }
-  const at = editor.selection.active;
-  const diagnostics = vscode.languages.getDiagnostics(editor.document.uri).filter((d) => d.source === 'SonarCloud')
-    .sort((a, b) => a.range.start.compareTo(b.range.start));
-  const next = diagnostics.find((d) => d.range.start.isAfter(at)) ?? diagnostics[0];
-  if (!next) return;
+  const next = diagnostics.find((d) => d.range.start.isAfter(editor.selection.active)) ?? diagnostics[0];
   editor.selection = new vscode.Selection(next.range.start, next.range.start);
   editor.revealRange(next.range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
-  const index = diagnostics.indexOf(next) + 1;
-  vscode.window.setStatusBarMessage(`SonarCloud finding ${index} of ${diagnostics.length}: ${next.message}`, 5000);
+  vscode.window.setStatusBarMessage(`SonarCloud finding ${diagnostics.indexOf(next) + 1} of ${diagnostics.length}: ${next.message}`, 5000);
   await vscode.commands.executeCommand('editor.action.showHover');
 };
