@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import type { CommandRegistry } from '../../platform/commands';
 import { toAbortSignal } from '../../platform/commands';
-import { CONNECTION_COMMANDS } from '../../platform/errors';
+import { CONNECTION_COMMANDS, isCancellation } from '../../platform/errors';
 import { SECTION } from '../../platform/settings';
 import { SonarCodeActions } from './codeActions';
 import { COMMANDS, QUALITY_PR_KEY, QUALITY_VIEW, RULE_SCHEME } from './commandIds';
@@ -72,7 +72,7 @@ export function activateQuality(context: vscode.ExtensionContext, services: Qual
       await service.refresh();
       afterRefresh();
     } catch (err) {
-      logger.warn(`Sonar: background refresh failed: ${err instanceof Error ? err.message : String(err)}`);
+      if (!isCancellation(err)) logger.warn(`Sonar: background refresh failed: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 

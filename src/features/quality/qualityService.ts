@@ -92,6 +92,8 @@ export class QualityService implements vscode.Disposable {
   /** Time of the last publish of diagnostics, for the log and the bench. */
   lastPublish: { ms: number; buildMs: number; mapMs?: number; calls: number; diagnostics: number } | undefined;
   private git: GitState | undefined;
+  /** Counts refreshes: only the latest may change what is shown. */
+  private generation = 0;
   private ruleUrl: (rule: string) => string = (rule) => rule;
   private lastGood: LastGood | undefined;
 
@@ -153,6 +155,7 @@ export class QualityService implements vscode.Disposable {
 
   /** Drops every finding, the gate and the remembered answers (sign out, another host or project). */
   clear(): void {
+    this.generation++;
     this.publisher.clear();
     this.findings = new Map();
     this.snapshot = undefined;
@@ -219,7 +222,10 @@ export class QualityService implements vscode.Disposable {
     this.git = await readGitState(project.baseDir, signal);
     const localBranch = this.git?.branch;
     const noBranchReason = !this.git ? `${project.baseDir} is not in a git repository` : !localBranch ? 'HEAD is detached' : undefined;
+    const generation = ++this.generation;
     const loaded = await loadAnalysis(client, { projectKey: project.projectKey, localBranch, noBranchReason, ...this.choice }, signal);
+    // A refresh that started later (a branch switch, a setting) wins; this one must not overwrite it.
+    if (generation !== this.generation) throw new SonarProblem('aborted', 'A newer refresh replaced this one.');
     const { target, failures } = loaded;
     if (loaded.fallback) this.logger.info(`Sonar: ${loaded.fallback}`);
     for (const f of failures) this.logger.warn(`Sonar: ${f.part}: ${f.error.message}`);
