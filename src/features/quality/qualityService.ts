@@ -216,13 +216,14 @@ export class QualityService implements vscode.Disposable {
   }
 
   private async load(signal?: AbortSignal): Promise<QualitySnapshot> {
+    // Numbered before any await, so that the order is the order of the calls.
+    const generation = ++this.generation;
     const project = await this.requireProject();
     const token = await this.requireToken(project);
     const client = this.client(project, token);
     this.git = await readGitState(project.baseDir, signal);
     const localBranch = this.git?.branch;
     const noBranchReason = !this.git ? `${project.baseDir} is not in a git repository` : !localBranch ? 'HEAD is detached' : undefined;
-    const generation = ++this.generation;
     const loaded = await loadAnalysis(client, { projectKey: project.projectKey, localBranch, noBranchReason, ...this.choice }, signal);
     // A refresh that started later (a branch switch, a setting) wins; this one must not overwrite it.
     if (generation !== this.generation) throw new SonarProblem('aborted', 'A newer refresh replaced this one.');

@@ -330,6 +330,20 @@ describe('Quality: SonarCloud findings and the gate in a real extension host', (
     fs.rmSync(path.dirname(file), { recursive: true, force: true });
   });
 
+  it('two refreshes at once: only the later one shows, the earlier is dropped without a word', async () => {
+    await controlSonar(SONAR, 'latency', { ms: 200 });
+    try {
+      const first = api.quality.service.refresh();
+      await new Promise((r) => setTimeout(r, 50));
+      const second = api.quality.service.refresh();
+      await assert.rejects(first, (e: Error & { kind?: string }) => e.kind === 'aborted');
+      assert.equal((await second).gate?.label, 'Failed');
+      assert.equal(api.quality.service.failure, undefined);
+    } finally {
+      await controlSonar(SONAR, 'latency', { ms: 0 });
+    }
+  });
+
   it('a new project key clears what the old one showed', async () => {
     await refresh();
     assert.ok(sonarDiagnostics(dag('bad_tempfile_example.py')).length);
