@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { AwsProblem } from '../core/aws/errors';
 import type { Logger } from '../core/log';
+import { ExecutableNotFound, UntrustedWorkspace } from '../core/process/runner';
 import { SonarProblem } from '../core/sonar/client';
 import { openSetting } from './settings';
 
@@ -20,6 +21,9 @@ export class UserFacingError extends Error {
 /** Command ids the error buttons run; they belong to the explorer's connection commands. */
 export const CONNECTION_COMMANDS = {
   selectProfile: 'airflowEcs.selectProfile',
+  selectRegion: 'airflowEcs.selectRegion',
+  useDefaultCredentials: 'airflowEcs.useDefaultCredentials',
+  openEndpointSettings: 'airflowEcs.openEndpointSettings',
   ssoLogin: 'airflowEcs.ssoLogin',
   showLog: 'airflowEcs.showLog',
 } as const;
@@ -38,22 +42,31 @@ export function describeFailure(error: unknown): { message: string; actions: Use
   const showLog = runCommand('Show Log', CONNECTION_COMMANDS.showLog);
   if (error instanceof SonarProblem) return describeSonarFailure(error, showLog);
   if (error instanceof UserFacingError) return { message: error.message, actions: [...error.actions, showLog] };
+  if (error instanceof UntrustedWorkspace) {
+    return { message: error.message, actions: [{ title: 'Manage Workspace Trust', run: () => vscode.commands.executeCommand('workbench.trust.manage') }] };
+  }
+  if (error instanceof ExecutableNotFound) return { message: error.message, actions: [showLog] };
   if (!(error instanceof AwsProblem)) {
     return { message: error instanceof Error ? error.message : String(error), actions: [showLog] };
   }
   switch (error.kind) {
+    case 'noRegion':
+      return { message: `${error.message} Choose the region of your Airflow cluster.`, actions: [runCommand('Select Region', CONNECTION_COMMANDS.selectRegion)] };
     case 'noCredentials':
-      return { message: `${error.message} Select a profile, or configure one with the AWS CLI.`, actions: [runCommand('Select AWS Profile', CONNECTION_COMMANDS.selectProfile), showLog] };
+      return { message: `${error.message} Select a profile, use the default credential chain (environment variables, AWS_PROFILE, SSO, instance roles), or configure a profile with the AWS CLI.`, actions: [runCommand('Select AWS Profile', CONNECTION_COMMANDS.selectProfile), runCommand('Use Default Credential Chain', CONNECTION_COMMANDS.useDefaultCredentials), showLog] };
     case 'ssoExpired':
       return { message: `${error.message} Sign in again to continue.`, actions: [runCommand('Sign In with AWS SSO', CONNECTION_COMMANDS.ssoLogin)] };
     case 'unknownProfile':
-      return { message: error.message, actions: [runCommand('Select AWS Profile', CONNECTION_COMMANDS.selectProfile), { title: 'Open Settings', run: () => openSetting('aws.profile') }] };
+      return { message: error.message, actions: [runCommand('Select AWS Profile', CONNECTION_COMMANDS.selectProfile), runCommand('Use Default Credential Chain', CONNECTION_COMMANDS.useDefaultCredentials)] };
     case 'invalidEndpoint':
       return { message: error.message, actions: [{ title: 'Open Settings', run: () => openSetting('aws.endpointUrl') }] };
     case 'accessDenied':
       return { message: `${error.message} Ask your AWS administrator to allow ${error.action ?? 'it'} for your role.`, actions: [showLog] };
     case 'network':
       return { message: `${error.message} Check your connection or the endpoint URL setting.`, actions: [{ title: 'Open Settings', run: () => openSetting('aws.endpointUrl') }, showLog] };
+    case 'badResponse':
+    case 'unsupported':
+      return { message: error.message, actions: [{ title: 'Open Settings', run: () => openSetting('aws.endpointUrl') }, showLog] };
     default:
       return { message: error.message, actions: [showLog] };
   }
@@ -88,7 +101,9 @@ export function isCancellation(error: unknown): boolean {
 export async function reportError(error: unknown, logger: Logger, context: string, retry?: () => unknown): Promise<void> {
   if (isCancellation(error)) return;
   const { message, actions } = describeFailure(error);
-  logger.error(`${context}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  // An expected refusal is one line; anything else keeps its stack for the log.
+  if (error instanceof UntrustedWorkspace) logger.info(`${context}: ${message}`);
+  else logger.error(`${context}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
   const all = retry ? [{ title: 'Retry', run: retry }, ...actions] : actions;
   const picked = await vscode.window.showErrorMessage(message, ...all.map((a) => a.title));
   await all.find((a) => a.title === picked)?.run();

@@ -220,9 +220,9 @@ export function sampleIssues(projectKey = SAMPLE_PROJECT_KEY): SonarIssue[] {
   return [
     {
       key: 'AYx-mktemp', rule: 'python:S5445', severity: 'CRITICAL', impacts: [{ softwareQuality: 'SECURITY', severity: 'HIGH' }],
-      component: c('dags/bad_tempfile_example.py'), line: 42, textRange: range(42, 15, 30), type: 'VULNERABILITY',
+      component: c('dags/bad_tempfile_example.py'), line: 43, textRange: range(43, 15, 30), type: 'VULNERABILITY',
       message: "Use 'NamedTemporaryFile' instead of 'mktemp'.",
-      flows: [{ locations: [{ component: c('dags/bad_tempfile_example.py'), textRange: range(43, 18, 22), msg: 'The file is opened here, after its name was chosen.' }] }],
+      flows: [{ locations: [{ component: c('dags/bad_tempfile_example.py'), textRange: range(44, 18, 22), msg: 'The file is opened here, after its name was chosen.' }] }],
     },
     {
       key: 'AYx-import', rule: 'python:S1128', severity: 'MINOR', component: c('dags/etl_taskflow.py'), line: 9, type: 'CODE_SMELL',
@@ -242,7 +242,7 @@ export function sampleIssues(projectKey = SAMPLE_PROJECT_KEY): SonarIssue[] {
 
 export function sampleHotspots(projectKey = SAMPLE_PROJECT_KEY): SonarHotspot[] {
   return [{
-    key: 'AYx-tmpdir', component: `${projectKey}:dags/bad_tempfile_example.py`, line: 46, textRange: range(46, 18, 43),
+    key: 'AYx-tmpdir', component: `${projectKey}:dags/bad_tempfile_example.py`, line: 47, textRange: range(47, 18, 43),
     message: 'Make sure publicly writable directories are used safely here.', vulnerabilityProbability: 'MEDIUM',
     securityCategory: 'insecure-conf', status: 'TO_REVIEW', ruleKey: 'python:S5443',
   }];

@@ -72,9 +72,30 @@ export interface Workbench extends Browser {
   waitForNotification(text: string): Promise<Locator>;
   clickActivityBar(title: string): Promise<void>;
   contextMenu(row: Locator, itemLabel: string): Promise<void>;
+  /**
+   * Clicks like a person on a busy machine: the pointer leaves first so hovers and tooltips close,
+   * a click that an overlay swallowed is retried, and with `until` the click is repeated until the
+   * state it should lead to shows (each wait bounded; the last failure is thrown).
+   */
+  click(target: Locator, opts?: ClickOptions): Promise<void>;
+  /** Expands a tree row (clicking only while it is collapsed) until `child` shows. */
+  expand(row: Locator, child: Locator): Promise<void>;
+  /** Moves the pointer to an empty spot and waits for hovers and tooltips to close. */
+  clearOverlays(): Promise<void>;
   /** Drags the side bar's edge so long tree descriptions fit in screenshots. */
   widenSideBar(width: number): Promise<void>;
 }
+
+export interface ClickOptions {
+  button?: 'left' | 'right';
+  /** Resolves once the click had its effect; gets the time it may wait. */
+  until?: (timeoutMs: number) => Promise<unknown>;
+  attempts?: number;
+  /** Hovered before the click: view title actions only show while their header is hovered. */
+  hover?: Locator;
+}
+
+const OVERLAYS = '.workbench-hover-container, .monaco-hover:not(.hidden), .context-view .monaco-hover';
 
 export async function openWorkbench(url: string, opts: { timeoutMs?: number } = {}): Promise<Workbench> {
   const browser = await launchBrowser();
@@ -124,8 +145,55 @@ export async function openWorkbench(url: string, opts: { timeoutMs?: number } = 
     }
   };
 
+  const clearOverlays = async (): Promise<void> => {
+    // The lower part of the activity bar is empty and shows no hover of its own.
+    const bar = await page.locator('.part.activitybar').boundingBox();
+    if (bar) await page.mouse.move(bar.x + bar.width / 2, bar.y + bar.height * 0.7);
+    await page.waitForFunction(
+      (selector) => ![...document.querySelectorAll<HTMLElement>(selector)].some((el) => el.offsetParent !== null && el.getBoundingClientRect().height > 0),
+      OVERLAYS,
+      { timeout: 5000 },
+    ).catch(() => page.keyboard.press('Escape'));
+  };
+
+  const click = async (target: Locator, opts: ClickOptions = {}): Promise<void> => {
+    const attempts = opts.attempts ?? 4;
+    for (let attempt = 1; ; attempt++) {
+      const last = attempt === attempts;
+      await clearOverlays();
+      try {
+        if (opts.hover) await opts.hover.hover({ timeout: last ? 30_000 : 5000 });
+        await target.click({ button: opts.button ?? 'left', timeout: last ? 30_000 : 5000 });
+        if (opts.until) await opts.until(last ? 30_000 : 8000);
+        return;
+      } catch (err) {
+        if (last) throw err;
+      }
+    }
+  };
+
+  const expand = async (row: Locator, child: Locator): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      const last = attempt === 4;
+      await clearOverlays();
+      try {
+        // A second click on an expanded row would collapse it again.
+        if ((await row.first().getAttribute('aria-expanded', { timeout: last ? 30_000 : 5000 })) !== 'true') {
+          await row.first().click({ timeout: last ? 30_000 : 5000 });
+        }
+        await child.first().waitFor({ timeout: last ? 30_000 : 8000 });
+        return;
+      } catch (err) {
+        if (last) throw err;
+      }
+    }
+  };
+
   return {
     ...browser,
+    click,
+    expand,
+    clearOverlays,
     findCommand,
     runCommand: async (title) => {
       await findCommand(title);
@@ -156,11 +224,11 @@ export async function openWorkbench(url: string, opts: { timeoutMs?: number } = 
       await page.mouse.up();
     },
     contextMenu: async (row, itemLabel) => {
-      await row.click({ button: 'right' });
+      const menu = page.locator('.monaco-menu .action-item', { hasText: itemLabel }).first();
+      await click(row, { button: 'right', until: (timeout) => menu.waitFor({ timeout }) });
       // VS Code's menu runs an item on its own mouse handling, which a synthetic click can miss:
       // point at the item (it takes the highlight) and choose it with Enter, as a keyboard user would.
-      const menuItem = page.locator('.monaco-menu .action-item', { hasText: itemLabel }).first();
-      await menuItem.hover();
+      await menu.hover();
       await page.locator('.monaco-menu .action-item.focused', { hasText: itemLabel }).first().waitFor();
       await page.keyboard.press('Enter');
     },

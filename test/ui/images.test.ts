@@ -29,23 +29,22 @@ describe('UI: the Images view as a person uses it', () => {
     await ui.workbench.clickActivityBar('Airflow on ECS');
     const repo = ui.workbench.treeRow('airflow').filter({ hasText: 'scan on push' });
     await repo.waitFor({ timeout: 30_000 });
-    await repo.click();
     const tag = ui.workbench.treeRow('build-7');
-    await tag.waitFor();
+    await ui.workbench.expand(repo, tag);
     await ui.workbench.page.waitForFunction(
       (short) => [...document.querySelectorAll('.pane-body .monaco-list-row')].some((r) => r.textContent?.includes('build-7') && r.textContent.includes(`#7 · ${short}`)),
       sha.slice(0, 7),
       { timeout: 20_000 },
     );
-    await tag.click();
     const commit = ui.workbench.treeRow('Retry the ETL load step');
-    await commit.waitFor();
+    await ui.workbench.expand(tag, commit);
     assert.match(await commit.innerText(), /Dag Author/);
     await ui.workbench.screenshot('images-tree');
-    await commit.click();
     const editor = ui.workbench.page.locator('.editor-instance .view-lines');
     // The editor renders spaces as U+00A0.
-    await ui.workbench.page.waitForFunction((full) => document.querySelector('.editor-instance .view-lines')?.textContent?.replace(/\u00a0/g, ' ').includes(`commit ${full}`), sha, { timeout: 20_000 });
+    await ui.workbench.click(commit, {
+      until: (timeout) => ui.workbench.page.waitForFunction((full) => document.querySelector('.editor-instance .view-lines')?.textContent?.replace(/\u00a0/g, ' ').includes(`commit ${full}`), sha, { timeout }),
+    });
     assert.match((await editor.innerText()).replace(/[\s\u00a0]+/g, ' '), /Retry the ETL load step/);
     await ui.workbench.page.locator('.statusbar-item', { hasText: `HEAD ${sha.slice(0, 7)} not deployed` }).waitFor();
     await ui.workbench.screenshot('images-commit');

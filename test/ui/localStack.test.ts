@@ -46,17 +46,14 @@ describe('UI: the Local Stack view on a real Docker engine', function () {
     assert.match(await workbench.treeRow('worker').first().innerText(), /2\/2 running/);
     await workbench.screenshot('localstack-healthy');
 
-    // Menu items are chosen by hover + Enter (a plain click is sometimes lost on 1.100).
-    await workbench.treeRow('worker').first().click({ button: 'right' });
-    await workbench.page.locator('.monaco-menu .action-item .action-label', { hasText: 'Local Stack: Logs' }).first().hover();
-    await workbench.page.keyboard.press('Enter');
+    await workbench.contextMenu(workbench.treeRow('worker').first(), 'Local Stack: Logs');
     await workbench.page.locator('.part.panel .view-lines', { hasText: /worker-\d\s\|\sworker\sline/ }).first().waitFor({ timeout: 30_000 });
     await workbench.screenshot('localstack-logs');
 
     await workbench.runCommand('Airflow on ECS: Local Stack: Down');
     const dialog = workbench.page.locator('.monaco-dialog-box');
     await dialog.waitFor();
-    await dialog.locator('.monaco-button', { hasText: 'Down and Remove Volumes' }).click();
+    await workbench.click(dialog.locator('.monaco-button', { hasText: 'Down and Remove Volumes' }), { until: (timeout) => dialog.waitFor({ state: 'hidden', timeout }) });
     await workbench.page.waitForFunction(() => [...document.querySelectorAll('.pane-body .monaco-list-row')].some((r) => /webserver.*not created/s.test(r.textContent ?? '')), undefined, { timeout: 90_000 });
   });
 });

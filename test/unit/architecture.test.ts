@@ -20,6 +20,12 @@ describe('architecture', () => {
     assert.deepEqual(offenders, []);
   });
 
+  it('starts processes only through the process runner', () => {
+    const offenders = sources(path.join(ROOT, 'src')).filter((f) => !f.endsWith(path.join('core', 'process', 'runner.ts'))
+      && /['"](node:)?child_process['"]/.test(fs.readFileSync(f, 'utf8')));
+    assert.deepEqual(offenders, []);
+  });
+
   it('activates lazily: no "*" or onStartupFinished activation event', () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     assert.ok(!pkg.activationEvents.some((e: string) => e === '*' || e === 'onStartupFinished'));

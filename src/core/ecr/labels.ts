@@ -101,6 +101,10 @@ export async function fetchConfigBlob(url: string, signal: AbortSignal | undefin
     return (await res.json()) as { config?: { Labels?: Record<string, string> | null } };
   } catch (err) {
     if (timeout.aborted && !signal?.aborted) throw new Error(`the image config download timed out after ${Math.round(timeoutMs / 1000)} s`);
+    if (err instanceof SyntaxError) {
+      const html = /html/i.test(res.headers.get('content-type') ?? '');
+      throw new Error(`the image config download answered with ${html ? 'an HTML page' : 'something that is not JSON'}, not an image config: a proxy may be in the way`);
+    }
     throw err;
   }
 }

@@ -5,10 +5,11 @@ import type { Placement } from '../../core/ecr/present';
 import { commitInfo, type CommitInfo } from '../../core/git/git';
 import type { Logger } from '../../core/log';
 import type { AwsSession } from '../../platform/aws';
+import { workspaceTrusted } from '../../platform/processes';
 import { readSettings } from '../../platform/settings';
 import { NodeTreeProvider } from '../explorer/nodeTree';
-import { MessageNode, type ExplorerNode } from '../explorer/nodes';
-import { COMMANDS } from './commandIds';
+import type { ExplorerNode } from '../explorer/nodes';
+import { COMMANDS, STATE_KEY } from './commandIds';
 import { ImageNode, RepositoryNode, type ImagesContext } from './nodes';
 
 /**
@@ -16,7 +17,7 @@ import { ImageNode, RepositoryNode, type ImagesContext } from './nodes';
  * untrusted workspace: a repository's config (core.fsmonitor, hooks) can make git run code.
  */
 export function workspaceRepo(): string | undefined {
-  return vscode.workspace.isTrusted ? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath : undefined;
+  return workspaceTrusted() ? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath : undefined;
 }
 
 /**
@@ -31,7 +32,7 @@ export class ImageTreeProvider extends NodeTreeProvider {
   readonly ctx: ImagesContext;
 
   constructor(private readonly session: AwsSession, readonly loader: LabelLoader, logger: Logger) {
-    super(logger, 'Images', COMMANDS.retry);
+    super(logger, 'Images', COMMANDS.retry, STATE_KEY);
     this.ctx = {
       ecr: () => session.ecr(),
       now: () => Date.now(),
@@ -95,10 +96,8 @@ export class ImageTreeProvider extends NodeTreeProvider {
         .sort((a, b) => (a.repositoryName ?? '').localeCompare(b.repositoryName ?? ''));
       this.repositories = repos.map((r) => new RepositoryNode(this.ctx, r));
     }
-    if (!this.repositories.length) {
-      const wanted = readSettings().images.repositories;
-      return [new MessageNode('images#none', wanted.length ? `None of the repositories ${wanted.join(', ')} exists in this region` : 'No ECR repositories in this region')];
-    }
+    const wanted = readSettings().images.repositories;
+    await this.setState(this.repositories.length ? 'ok' : wanted.length ? 'noneOfRepositories' : 'noRepositories');
     return this.repositories;
   }
 

@@ -92,10 +92,24 @@ export class LocalStack implements vscode.Disposable {
     return this.chooseFile(found);
   }
 
-  /** A quick pick of the compose files; the choice is remembered for this workspace. */
+  /**
+   * A quick pick of the compose files; the choice is remembered for this workspace. With none in
+   * the workspace, a file dialog: the file chosen there becomes the workspace's Compose File setting.
+   */
   async chooseFile(found?: string[]): Promise<string> {
     const files = found ?? (await vscode.workspace.findFiles(COMPOSE_GLOB, '**/node_modules/**', 50)).map((u) => u.fsPath).sort();
-    if (!files.length) throw new NoComposeFile([]);
+    if (!files.length) {
+      const [uri] = await vscode.window.showOpenDialog({
+        title: 'Compose file of the local Airflow stack',
+        openLabel: 'Use This Compose File',
+        filters: { 'Compose files': ['yml', 'yaml'] },
+        canSelectMany: false,
+      }) ?? [];
+      if (!uri) throw new vscode.CancellationError();
+      await vscode.workspace.getConfiguration('airflowEcs').update('localStack.composeFile', uri.fsPath, vscode.ConfigurationTarget.Workspace);
+      this.reset();
+      return uri.fsPath;
+    }
     const picked = await vscode.window.showQuickPick(files.map((f) => ({ label: vscode.workspace.asRelativePath(f), file: f })), {
       title: 'Compose file of the local Airflow stack',
       placeHolder: 'The "Compose File" setting makes this choice permanent',
@@ -217,10 +231,5 @@ export class LocalStack implements vscode.Disposable {
   }
 }
 
-/** Actions that run code from the compose file are off in an untrusted workspace. */
-export function requireTrust(action: string): void {
-  if (vscode.workspace.isTrusted) return;
-  throw new UserFacingError(`${action} is disabled in an untrusted workspace: it runs code the compose file defines. Viewing the stack and its logs still works.`, [
-    { title: 'Manage Workspace Trust', run: () => vscode.commands.executeCommand('workbench.trust.manage') },
-  ]);
-}
+/** Actions that run code from the compose file (Up, Build, Scale, Shell, Run Airflow CLI) are off in an untrusted workspace. */
+export { requireTrust } from '../../platform/processes';

@@ -13,7 +13,7 @@ export const COMMANDS = {
 } as const;
 
 export const QUALITY_VIEW = 'airflowEcs.quality';
-/** Context key the welcome content reads: noProject | signedOut | ready. */
+/** Context key the welcome content reads: noProject | untrustedHost | signedOut | ready. */
 export const QUALITY_STATE_KEY = 'airflowEcs.quality.state';
 /** Context key: the shown branch has an analysed pull request (the view offers the choice). */
 export const QUALITY_PR_KEY = 'airflowEcs.quality.hasPullRequest';

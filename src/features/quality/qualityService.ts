@@ -5,14 +5,16 @@ import type { Logger } from '../../core/log';
 import { readGitState, type GitState } from '../../core/git/git';
 import type { ProjectStatus, SonarComponent, SonarHotspot, SonarIssue, SonarPullRequest } from '../../core/sonar/api';
 import { SonarClient, SonarProblem, type AnalysisTarget } from '../../core/sonar/client';
+import { demoSonarToken } from '../../core/sonar/demoToken';
 import { clockTime, formatCount } from '../../core/sonar/format';
 import { gateView, type GateView } from '../../core/sonar/gate';
 import { failureSentence, loadAnalysis, type Part } from '../../core/sonar/load';
 import {
   clampRange, ComponentResolver, mapFindings, SEVERITIES, sonarUrls, type Finding, type FindingRange, type Severity,
 } from '../../core/sonar/mapping';
-import { parseProperties, sonarProject, type SonarProject } from '../../core/sonar/properties';
+import { parseProperties, sonarProject, tokenHostCheck, type SonarProject } from '../../core/sonar/properties';
 import { describeFailure, UserFacingError } from '../../platform/errors';
+import { workspaceTrusted } from '../../platform/processes';
 import { openSetting, readSettings } from '../../platform/settings';
 import { DIAGNOSTIC_SOURCE, QUALITY_STATE_KEY } from './commandIds';
 import { DiagnosticPublisher } from './diagnosticPublisher';
@@ -77,6 +79,8 @@ interface LastGood {
 
 const tokenKey = (host: string) => `airflowEcs.sonar.token:${host}`;
 const targetKey = (project: SonarProject, t: AnalysisTarget) => `${project.host}|${project.projectKey}|${t.pullRequest ? `pr:${t.pullRequest}` : `branch:${t.branch ?? ''}`}`;
+/** Hosts named by a workspace file that the user agreed to send a token to (global state). */
+const CONFIRMED_HOSTS_KEY = 'airflowEcs.sonar.confirmedHosts';
 
 /** Fetches findings and the gate, publishes diagnostics, and remembers what it showed. */
 export class QualityService implements vscode.Disposable {
@@ -97,7 +101,7 @@ export class QualityService implements vscode.Disposable {
   private ruleUrl: (rule: string) => string = (rule) => rule;
   private lastGood: LastGood | undefined;
 
-  constructor(private readonly secrets: vscode.SecretStorage, private readonly logger: Logger) {}
+  constructor(private readonly secrets: vscode.SecretStorage, private readonly logger: Logger, private readonly globalState: vscode.Memento) {}
 
   dispose(): void {
     this.publisher.dispose();
@@ -132,12 +136,39 @@ export class QualityService implements vscode.Disposable {
     return project;
   }
 
-  token(project: SonarProject): Thenable<string | undefined> {
-    return this.secrets.get(tokenKey(project.host));
+  /** The stored token, when it may be sent to the project's host (see tokenHostCheck). */
+  async token(project: SonarProject): Promise<string | undefined> {
+    return this.hostCheck(project) === 'send' ? this.secrets.get(tokenKey(project.host)) : undefined;
   }
 
-  /** The token, or a typed "not signed in" problem (the button then says Sign in, not "a new token"). */
+  private hostCheck(project: SonarProject): 'send' | 'ask' | 'refuse' {
+    const confirmed = this.globalState.get<string[]>(CONFIRMED_HOSTS_KEY, []).includes(project.host);
+    return tokenHostCheck(project, { trusted: workspaceTrusted(), confirmed });
+  }
+
+  /**
+   * Before a token is first sent to a host that sonar-project.properties names: refused in an
+   * untrusted workspace, else asked once per host (remembered in global state).
+   */
+  async allowTokenTo(project: SonarProject): Promise<void> {
+    const check = this.hostCheck(project);
+    if (check === 'refuse') throw untrustedHost(project);
+    if (check === 'send') return;
+    const send = 'Send Token';
+    const answer = await vscode.window.showWarningMessage(`Send your SonarCloud token to ${project.host} named by ${PROPERTIES_FILE}?`, {
+      modal: true,
+      detail: 'The host comes from a file in this workspace, not from your settings. Only send a token to a server you know.',
+    }, send);
+    if (answer !== send) throw new vscode.CancellationError();
+    await this.globalState.update(CONFIRMED_HOSTS_KEY, [...this.globalState.get<string[]>(CONFIRMED_HOSTS_KEY, []), project.host]);
+  }
+
+  /**
+   * The token, or why none is sent: a host of an untrusted workspace's file is refused (with the
+   * way out), else a typed "not signed in" problem (the button then says Sign in, not "a new token").
+   */
   async requireToken(project: SonarProject): Promise<string> {
+    if (this.hostCheck(project) === 'refuse') throw untrustedHost(project);
     const token = await this.token(project);
     if (!token) throw new SonarProblem('unauthorized', `You are not signed in to ${project.host}.`, undefined, false);
     return token;
@@ -173,9 +204,21 @@ export class QualityService implements vscode.Disposable {
     if (!project || project.host !== shown.host || project.projectKey !== shown.projectKey) this.clear();
   }
 
+  /**
+   * Signs in to the local server of `npm start`'s demo with the token it passes (see demoToken.ts).
+   * Each demo run has a new token, and the browser keeps secrets across runs: replace an old one.
+   */
+  async seedDemoToken(): Promise<void> {
+    const project = await this.findProject();
+    const token = project && demoSonarToken(project.host, process.env);
+    if (!project || !token || (await this.token(project)) === token) return;
+    await this.secrets.store(tokenKey(project.host), token);
+    this.logger.info(`Sonar: signed in to the demo server ${project.host}.`);
+  }
+
   async updateStateKey(): Promise<void> {
     const project = await this.findProject();
-    const state = !project ? 'noProject' : (await this.token(project)) ? 'ready' : 'signedOut';
+    const state = !project ? 'noProject' : this.hostCheck(project) === 'refuse' ? 'untrustedHost' : (await this.token(project)) ? 'ready' : 'signedOut';
     await vscode.commands.executeCommand('setContext', QUALITY_STATE_KEY, state);
   }
 
@@ -221,9 +264,12 @@ export class QualityService implements vscode.Disposable {
     const project = await this.requireProject();
     const token = await this.requireToken(project);
     const client = this.client(project, token);
-    this.git = await readGitState(project.baseDir, signal);
+    // Git runs the repository's config, so an untrusted workspace shows the main branch instead.
+    const untrusted = !workspaceTrusted();
+    this.git = untrusted ? undefined : await readGitState(project.baseDir, signal);
     const localBranch = this.git?.branch;
-    const noBranchReason = !this.git ? `${project.baseDir} is not in a git repository` : !localBranch ? 'HEAD is detached' : undefined;
+    const noBranchReason = untrusted ? 'Git does not run in an untrusted workspace'
+      : !this.git ? `${project.baseDir} is not in a git repository` : !localBranch ? 'HEAD is detached' : undefined;
     const loaded = await loadAnalysis(client, { projectKey: project.projectKey, localBranch, noBranchReason, ...this.choice }, signal);
     // A refresh that started later (a branch switch, a setting) wins; this one must not overwrite it.
     if (generation !== this.generation) throw new SonarProblem('aborted', 'A newer refresh replaced this one.');
@@ -390,6 +436,13 @@ export class QualityService implements vscode.Disposable {
     if (!s) return undefined;
     return sonarUrls(s.project, s.origin.kind === 'server' ? s.origin.target : {}).finding(finding);
   }
+}
+
+function untrustedHost(project: SonarProject): UserFacingError {
+  return new UserFacingError(`${project.host} is named by the ${PROPERTIES_FILE} of this untrusted workspace, so no token is sent there: trust the folder, or set the Sonar host in your settings.`, [
+    { title: 'Manage Workspace Trust', run: () => vscode.commands.executeCommand('workbench.trust.manage') },
+    { title: 'Open Settings', run: () => openSetting('sonar.hostUrl') },
+  ]);
 }
 
 export function zeroCounts(): Record<Severity, number> {

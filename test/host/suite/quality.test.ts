@@ -84,13 +84,13 @@ describe('Quality: SonarCloud findings and the gate in a real extension host', (
     const [vuln, hotspot] = bad;
     assert.equal(vuln.message, "Vulnerability: Use 'NamedTemporaryFile' instead of 'mktemp'.");
     assert.equal(vuln.severity, vscode.DiagnosticSeverity.Error);
-    assert.deepEqual([vuln.range.start.line, vuln.range.start.character, vuln.range.end.line, vuln.range.end.character], [41, 15, 41, 30]);
+    assert.deepEqual([vuln.range.start.line, vuln.range.start.character, vuln.range.end.line, vuln.range.end.character], [42, 15, 42, 30]);
     const doc = await vscode.workspace.openTextDocument(dag('bad_tempfile_example.py'));
     assert.equal(doc.getText(vuln.range), 'tempfile.mktemp');
     const code = vuln.code as { value: string; target: vscode.Uri };
     assert.equal(code.value, 'python:S5445');
     assert.equal(code.target.toString(true), `${SONAR}/organizations/airflow-ecs/rules?open=python:S5445&rule_key=python:S5445`);
-    assert.equal(vuln.relatedInformation?.[0].location.range.start.line, 42);
+    assert.equal(vuln.relatedInformation?.[0].location.range.start.line, 43);
     assert.equal(vuln.relatedInformation?.[0].message, 'The file is opened here, after its name was chosen.');
     assert.equal(hotspot.message, 'Security Hotspot: Make sure publicly writable directories are used safely here.');
     assert.equal(hotspot.severity, vscode.DiagnosticSeverity.Information);
@@ -278,7 +278,7 @@ describe('Quality: SonarCloud findings and the gate in a real extension host', (
     const editor = await vscode.window.showTextDocument(dag('bad_tempfile_example.py'));
     editor.selection = new vscode.Selection(0, 0, 0, 0);
     await vscode.commands.executeCommand('airflowEcs.sonar.nextFinding');
-    assert.deepEqual([editor.selection.active.line, editor.selection.active.character], [41, 15]);
+    assert.deepEqual([editor.selection.active.line, editor.selection.active.character], [42, 15]);
     await vscode.commands.executeCommand('airflowEcs.sonar.nextFinding');
     assert.equal(editor.selection.active.line, 45);
     await vscode.commands.executeCommand('airflowEcs.sonar.nextFinding');

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { connectionProblem } from '../../../platform/aws';
 import { toAbortSignal } from '../../../platform/commands';
 import type { ExplorerNode } from '../../explorer/nodes';
 import { VIEW_ID } from '../commandIds';
@@ -16,7 +17,8 @@ export const refresh = ({ tree, statusBar }: ImagesDeps) => async (node?: Explor
       await statusBar.update(await tree.refreshDeployments(toAbortSignal(token)));
     } catch (err) {
       statusBar.hide();
-      throw err;
+      // A wrong connection is already said by the view's welcome content, with its fix.
+      if (!connectionProblem(err)) throw err;
     }
   });
 };

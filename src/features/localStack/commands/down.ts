@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
+import { requireTrust } from '../stack';
 import type { LocalStackDeps } from './deps';
 
 export const down = ({ stack }: LocalStackDeps) => async () => {
+  requireTrust('Down');
   const project = await stack.valid();
   const answer = await vscode.window.showWarningMessage(
     `Bring the local stack ${project.name} down?`,
