@@ -280,9 +280,9 @@ describe('Quality: SonarCloud findings and the gate in a real extension host', (
     await vscode.commands.executeCommand('airflowEcs.sonar.nextFinding');
     assert.deepEqual([editor.selection.active.line, editor.selection.active.character], [42, 15]);
     await vscode.commands.executeCommand('airflowEcs.sonar.nextFinding');
-    assert.equal(editor.selection.active.line, 45);
+    assert.equal(editor.selection.active.line, 46);
     await vscode.commands.executeCommand('airflowEcs.sonar.nextFinding');
-    assert.equal(editor.selection.active.line, 41, 'wraps to the first');
+    assert.equal(editor.selection.active.line, 42, 'wraps to the first');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
