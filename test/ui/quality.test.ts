@@ -51,7 +51,7 @@ describe('UI: SonarCloud findings and the quality gate as a person sees them', (
     await page.keyboard.press('Control+P');
     const quickOpen = page.locator('.quick-input-widget input');
     await quickOpen.waitFor();
-    await quickOpen.fill('bad_tempfile_example.py');
+    await quickOpen.fill('bad_tempfile_example.py:43'); // The finding's line: the editor draws only what is in view.
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'bad_tempfile_example.py' }).first().waitFor();
     await quickOpen.press('Enter');
     await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 30_000 });
