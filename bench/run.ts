@@ -9,7 +9,8 @@ function print(title: string, rows: BenchRow[]): void {
   console.log(`\n## ${title}\n`);
   console.log('| scenario | way | ms | API calls | note |');
   console.log('|---|---|---:|---:|---|');
-  for (const r of rows) console.log(`| ${r.scenario} | ${r.way} | ${r.ms.toFixed(0)} | ${r.calls} | ${r.note ?? ''} |`);
+  // A way that never completes has no time (NaN): its note says what it showed.
+  for (const r of rows) console.log(`| ${r.scenario} | ${r.way} | ${Number.isFinite(r.ms) ? r.ms.toFixed(0) : '—'} | ${r.calls} | ${r.note ?? ''} |`);
 }
 
 async function main(): Promise<void> {

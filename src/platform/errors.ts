@@ -76,10 +76,12 @@ function describeSonarFailure(error: SonarProblem, showLog: UserAction): { messa
   const openHost = { title: 'Open Settings', run: () => openSetting('sonar.hostUrl') };
   switch (error.kind) {
     case 'unauthorized':
-      return { message: `${error.message} Sign in with a new token.`, actions: [runCommand('Sign In', SONAR_COMMANDS.signIn), showLog] };
+      return { message: `${error.message} ${error.signedIn === false ? 'Sign in' : 'Sign in with a new token'}.`, actions: [runCommand('Sign In', SONAR_COMMANDS.signIn), showLog] };
     case 'forbidden':
       return { message: `${error.message} Ask an administrator for the Browse permission, or sign in with another token.`, actions: [runCommand('Sign In', SONAR_COMMANDS.signIn), showLog] };
     case 'notFound':
+      // A rule that is gone says nothing about the project's settings.
+      if (error.endpoint === 'api/rules/show') return { message: error.message, actions: [showLog] };
       return { message: `${error.message} Check sonar.projectKey and sonar.organization in sonar-project.properties, or the settings that override them.`, actions: [{ title: 'Open Settings', run: () => openSetting('sonar.projectKey') }, showLog] };
     case 'insecureHost':
     case 'network':

@@ -3,6 +3,7 @@ import type { ConnectionSettings } from '../core/aws/connection';
 import { resolveMachineSetting, type MachineInspect } from '../core/machineSettings';
 import type { ComposeCommandSetting } from '../core/docker/composeCli';
 import { DEFAULT_LABEL_NAMES, type LabelNames } from '../core/ecr/labels';
+import { SEVERITIES, type Severity } from '../core/sonar/mapping';
 import type { SonarOverrides } from '../core/sonar/properties';
 
 export const SECTION = 'airflowEcs';
@@ -14,7 +15,10 @@ export interface ExtensionSettings {
   /** CodeBuild project names of the reference architecture's two pipelines. */
   pipeline: { dagProject: string; imageProject: string };
   /** Overrides of sonar-project.properties; empty = take the file's value. */
-  sonar: SonarOverrides;
+  sonar: SonarOverrides & {
+    /** Findings less severe than this are not published. */
+    minimumSeverity: Severity;
+  };
   images: {
     /** ECR repositories to show; empty shows all. */
     repositories: string[];
@@ -62,6 +66,7 @@ export function readSettings(): ExtensionSettings {
       host: machineSetting(cfg, 'sonar.hostUrl').value,
       organization: cfg.get<string>('sonar.organization', '').trim(),
       projectKey: cfg.get<string>('sonar.projectKey', '').trim(),
+      minimumSeverity: SEVERITIES.find((v) => v === cfg.get<string>('sonar.minimumSeverity')) ?? 'hint',
     },
     images: {
       repositories: names(cfg.get('images.repositories'), []),

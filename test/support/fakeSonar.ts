@@ -4,7 +4,9 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parentPort, Worker } from 'node:worker_threads';
-import type { ProjectStatus, SonarBranch, SonarHotspot, SonarIssue, SonarRule } from '../../src/core/sonar/api';
+import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
+import type { ProjectStatus, SonarBranch, SonarHotspot, SonarIssue, SonarPullRequest, SonarRule } from '../../src/core/sonar/api';
 
 export interface FakeSonarProject {
   key: string;
@@ -15,8 +17,16 @@ export interface FakeSonarProject {
   hotspots: Record<string, SonarHotspot[]>;
   gate: Record<string, ProjectStatus>;
   revision: Record<string, string>;
+  /** Analysed pull requests; their issues, hotspots and gate are keyed `pr:<key>` in the maps above. */
+  pullRequests?: SonarPullRequest[];
   /** Requests for this project answer 403. */
   forbidden?: boolean;
+}
+
+export interface Fault {
+  kind: 'status' | 'truncated' | 'missing';
+  status?: number;
+  page?: number;
 }
 
 export interface SonarRequest {
@@ -36,6 +46,10 @@ export class FakeSonar {
   readonly rules = new Map<string, SonarRule>();
   /** API paths that answer 200 with an HTML page instead of JSON (a proxy's error page). */
   readonly broken = new Set<string>();
+  /** Faults by API path: an HTTP status (with Sonar's error body), a JSON body cut off mid-way, or an endpoint the server does not have; `page` limits it to one page. */
+  readonly faults = new Map<string, Fault>();
+  /** When the last answer of each API path was sent (Date.now()), for the bench's "last page" time. */
+  readonly answeredAt = new Map<string, number>();
   /** Most requests that were in flight at once. */
   peakInFlight = 0;
   private inFlight = 0;
@@ -50,6 +64,7 @@ export class FakeSonar {
     this.projects.clear();
     this.requests.length = 0;
     this.broken.clear();
+    this.faults.clear();
     this.peakInFlight = 0;
     this.latencyMs = 0;
     this.token = FAKE_SONAR_TOKEN;
@@ -77,7 +92,7 @@ export class FakeSonar {
     const url = new URL(req.url ?? '/', 'http://fake');
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'Content-Type': 'application/json' });
-      res.end(typeof body === 'string' ? body : JSON.stringify(body));
+      res.end(typeof body === 'string' ? body : JSON.stringify(body), () => this.answeredAt.set(url.pathname.replace(/^\//, ''), Date.now()));
     };
     if (url.pathname.startsWith('/__control/')) {
       let raw = '';
@@ -97,6 +112,15 @@ export class FakeSonar {
       res.end('<html><body>Bad gateway</body></html>');
       return;
     }
+    const fault = this.faults.get(path);
+    if (fault && (fault.page === undefined || String(fault.page) === (query.p ?? '1')) && authorized) {
+      if (fault.kind === 'status') return send(fault.status ?? 500, { errors: [{ msg: 'An error has occurred. Please contact your administrator' }] });
+      if (fault.kind === 'missing') return send(404, { errors: [{ msg: `Unknown url : /${path}` }] });
+      // A page cut off mid-way, as a proxy that times out delivers it: 200, half the JSON.
+      const [, body] = this.answer(path, query, authorized);
+      const text = JSON.stringify(body);
+      return send(200, text.slice(0, Math.floor(text.length / 2)));
+    }
     const [status, body] = this.answer(path, query, authorized);
     send(status, body);
   }
@@ -108,11 +132,14 @@ export class FakeSonar {
       case 'latency': this.latencyMs = Number(body.ms ?? 0); return {};
       case 'token': this.token = String(body.token); return {};
       case 'break': this.broken.add(String(body.path)); return {};
+      case 'fault': this.faults.set(String(body.path), body as unknown as Fault); return {};
+      case 'clearFaults': this.faults.clear(); this.broken.clear(); return {};
       case 'seedGenerated': {
         const project = sampleProject();
         this.seed({ ...project, issues: { main: generatedIssues(Number(body.count), Number(body.files)) } });
         return {};
       }
+      case 'seedLarge': this.seed(largeProject(Number(body.count ?? LARGE_ISSUES))); return {};
       case 'requests': return { requests: this.requests };
       default: return { error: `unknown control action ${action}` };
     }
@@ -126,16 +153,21 @@ export class FakeSonar {
       const rule = this.rules.get(q.key ?? '');
       return rule ? [200, { rule }] : error(404, `Rule '${q.key}' not found`);
     }
-    const key = q.componentKeys ?? q.projectKey ?? q.project ?? '';
+    // `componentKeys` is deprecated but still answered, as SonarCloud does.
+    const key = q.components ?? q.componentKeys ?? q.projectKey ?? q.project ?? '';
     const project = this.projects.get(key);
     if (!project) return error(404, `Component key '${key}' not found`);
     if (project.forbidden) return error(403, 'Insufficient privileges');
     const main = project.branches.find((b) => b.isMain)?.name ?? 'main';
-    const branch = q.branch || main;
-    if (!project.branches.some((b) => b.name === branch)) return error(404, `Component '${key}' on branch '${branch}' not found`);
+    const pr = q.pullRequest ? project.pullRequests?.find((p) => p.key === q.pullRequest) : undefined;
+    if (q.pullRequest && !pr) return error(404, `Pull request '${q.pullRequest}' in project '${key}' not found`);
+    const branch = pr ? `pr:${pr.key}` : q.branch || main;
+    if (!pr && !project.branches.some((b) => b.name === branch)) return error(404, `Component '${key}' on branch '${branch}' not found`);
     switch (path) {
       case 'api/project_branches/list':
         return [200, { branches: project.branches.map((b) => ({ name: b.name, isMain: Boolean(b.isMain), type: 'BRANCH' })) }];
+      case 'api/project_pull_requests/list':
+        return [200, { pullRequests: project.pullRequests ?? [] }];
       case 'api/issues/search': {
         const all = (project.issues[branch] ?? []).filter(() => q.resolved === 'false');
         return this.page(all, q, (issues) => ({ issues, components: components(issues.map((i) => i.component)) }), 'issues');
@@ -188,9 +220,9 @@ export function sampleIssues(projectKey = SAMPLE_PROJECT_KEY): SonarIssue[] {
   return [
     {
       key: 'AYx-mktemp', rule: 'python:S5445', severity: 'CRITICAL', impacts: [{ softwareQuality: 'SECURITY', severity: 'HIGH' }],
-      component: c('dags/bad_tempfile_example.py'), line: 42, textRange: range(42, 15, 30), type: 'VULNERABILITY',
+      component: c('dags/bad_tempfile_example.py'), line: 43, textRange: range(43, 15, 30), type: 'VULNERABILITY',
       message: "Use 'NamedTemporaryFile' instead of 'mktemp'.",
-      flows: [{ locations: [{ component: c('dags/bad_tempfile_example.py'), textRange: range(43, 18, 22), msg: 'The file is opened here, after its name was chosen.' }] }],
+      flows: [{ locations: [{ component: c('dags/bad_tempfile_example.py'), textRange: range(44, 18, 22), msg: 'The file is opened here, after its name was chosen.' }] }],
     },
     {
       key: 'AYx-import', rule: 'python:S1128', severity: 'MINOR', component: c('dags/etl_taskflow.py'), line: 9, type: 'CODE_SMELL',
@@ -210,7 +242,7 @@ export function sampleIssues(projectKey = SAMPLE_PROJECT_KEY): SonarIssue[] {
 
 export function sampleHotspots(projectKey = SAMPLE_PROJECT_KEY): SonarHotspot[] {
   return [{
-    key: 'AYx-tmpdir', component: `${projectKey}:dags/bad_tempfile_example.py`, line: 46, textRange: range(46, 18, 43),
+    key: 'AYx-tmpdir', component: `${projectKey}:dags/bad_tempfile_example.py`, line: 47, textRange: range(47, 18, 43),
     message: 'Make sure publicly writable directories are used safely here.', vulnerabilityProbability: 'MEDIUM',
     securityCategory: 'insecure-conf', status: 'TO_REVIEW', ruleKey: 'python:S5443',
   }];
@@ -261,6 +293,37 @@ export function generatedIssues(count: number, files: number, projectKey = SAMPL
     textRange: { startLine: 1 + (i % 40), endLine: 1 + (i % 40), startOffset: 2, endOffset: 12 },
     message: `Generated finding ${i}.`, type: 'CODE_SMELL',
   }));
+}
+
+export const LARGE_ISSUES = 10_500;
+export const LARGE_FILES = 500;
+const LARGE_LINES = 40;
+export const largeFile = (n: number) => `dags/generated/dag_${String(n).padStart(4, '0')}.py`;
+
+/**
+ * A large project: `count` issues spread round-robin over LARGE_FILES files dags/generated/dag_NNNN.py
+ * (so the first 10,000 the API returns touch every file), every severity, on lines 1..40.
+ */
+export function largeProject(count = LARGE_ISSUES): FakeSonarProject {
+  const severities = ['BLOCKER', 'CRITICAL', 'MAJOR', 'MINOR', 'INFO'];
+  const issues: SonarIssue[] = Array.from({ length: count }, (_, i) => {
+    const line = 1 + (Math.floor(i / LARGE_FILES) % LARGE_LINES);
+    return {
+      key: `LARGE-${i}`, rule: `python:S${1000 + (i % 90)}`, severity: severities[i % 5],
+      component: `${SAMPLE_PROJECT_KEY}:${largeFile(i % LARGE_FILES)}`, line,
+      textRange: { startLine: line, endLine: line, startOffset: 0, endOffset: 8 },
+      message: `Large finding ${i}.`, type: 'CODE_SMELL',
+    };
+  });
+  return { ...sampleProject(), issues: { main: issues }, hotspots: { main: [] } };
+}
+
+/** Writes the files the large project's findings are on (and its sonar-project.properties) into `dir`. */
+export function writeLargeWorkspace(dir: string): void {
+  fs.mkdirSync(nodePath.join(dir, 'dags', 'generated'), { recursive: true });
+  fs.writeFileSync(nodePath.join(dir, 'sonar-project.properties'), `sonar.organization=${SAMPLE_ORGANIZATION}\nsonar.projectKey=${SAMPLE_PROJECT_KEY}\nsonar.sources=.\n`);
+  const body = Array.from({ length: LARGE_LINES }, (_, i) => `value_${i} = compute(${i})  # line ${i + 1}`).join('\n') + '\n';
+  for (let f = 0; f < LARGE_FILES; f++) fs.writeFileSync(nodePath.join(dir, largeFile(f)), body);
 }
 
 /** The fake on its own thread, so its JSON work does not share the event loop being measured. */

@@ -184,7 +184,7 @@ describe('UI: the demo that `npm start` opens', () => {
     await page.keyboard.press('Control+P');
     const quickOpen = page.locator('.quick-input-widget input');
     await quickOpen.waitFor();
-    await quickOpen.fill('bad_tempfile_example.py:42'); // The finding's line: the editor draws only what is in view.
+    await quickOpen.fill('bad_tempfile_example.py:43'); // The finding's line: the editor draws only what is in view.
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'bad_tempfile_example.py' }).first().waitFor();
     await quickOpen.press('Enter');
     await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 30_000 });

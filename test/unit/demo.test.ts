@@ -71,7 +71,7 @@ describe('demo: the seeded deployment', () => {
     const lines: Record<string, number> = { 'dags/bad_tempfile_example.py': 53, 'dags/etl_taskflow.py': 51, 'dags/sensor_branching.py': 48 };
     const project = demoSonarProject('f'.repeat(40), (p) => lines[p]);
     const files = project.issues.main.map((i) => `${i.component.split(':')[1]}:${i.line}`);
-    assert.deepEqual(files, ['dags/bad_tempfile_example.py:42', 'dags/etl_taskflow.py:9'], 'not line 400 of a 48-line file, not a removed file');
+    assert.deepEqual(files, ['dags/bad_tempfile_example.py:43', 'dags/etl_taskflow.py:9'], 'not line 400 of a 48-line file, not a removed file');
     assert.equal(project.hotspots.main.length, 1);
     assert.equal(project.gate.main.status, 'ERROR');
     assert.equal(project.revision.main, 'f'.repeat(40));

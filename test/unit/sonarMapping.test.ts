@@ -3,8 +3,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkHost, fetchAllPages, SonarProblem } from '../../src/core/sonar/client';
 import { parseFindingsFile } from '../../src/core/sonar/findingsFile';
-import { describeCondition, gateView, showValue } from '../../src/core/sonar/gate';
-import { clampRange, ComponentResolver, issueSeverity, mapFindings, sonarUrls, toRange } from '../../src/core/sonar/mapping';
+import { planBatches } from '../../src/core/sonar/diagnosticBatches';
+import { clockTime, formatCount, plural } from '../../src/core/sonar/format';
+import { describeCondition, GATE_ICON, gateView, NO_GATE, showValue } from '../../src/core/sonar/gate';
+import { failureSentence } from '../../src/core/sonar/load';
+import {
+  atLeast, clampRange, ComponentResolver, fileSummary, issueLevel, issueSeverity, mapFindings, sonarUrls, toRange,
+} from '../../src/core/sonar/mapping';
 import { parseProperties, sonarProject, tokenHostCheck, type SonarProject } from '../../src/core/sonar/properties';
 import { htmlToMarkdown, ruleMarkdown } from '../../src/core/sonar/ruleMarkdown';
 import { FAILING_GATE, SAMPLE_RULE, sampleHotspots, sampleIssues } from '../support/fakeSonar';
@@ -71,7 +76,22 @@ describe('sonar: ranges and severities', () => {
     assert.equal(issueSeverity('CRITICAL', undefined), 'error');
     assert.equal(issueSeverity('MAJOR', undefined), 'warning');
     assert.equal(issueSeverity('MINOR', undefined), 'information');
-    assert.equal(issueSeverity('INFO', []), 'hint');
+    assert.equal(issueSeverity('INFO', []), 'information', 'INFO is listed in Problems and counted, not a grey-dotted hint');
+  });
+
+  it('orders severities for airflowEcs.sonar.minimumSeverity', () => {
+    assert.ok(atLeast('error', 'warning'));
+    assert.ok(atLeast('warning', 'warning'));
+    assert.ok(!atLeast('information', 'warning'));
+    assert.ok(atLeast('hint', 'hint'));
+  });
+
+  it("names the worst level in Sonar's words and sums up a file", () => {
+    assert.equal(issueLevel('MINOR', [{ severity: 'LOW' }, { severity: 'BLOCKER' }]), 'blocker');
+    assert.equal(issueLevel('CRITICAL', undefined), 'critical');
+    assert.equal(fileSummary([{ level: 'minor' }, { level: 'blocker' }, { level: 'minor' }]), '3 findings in this file, 1 blocker, 2 minor.');
+    assert.equal(fileSummary([{ level: 'hotspot' }]), '1 finding in this file, 1 hotspot.');
+    assert.equal(fileSummary([]), 'No findings in this file.');
   });
 
   it('prefers impacts, taking the worst one', () => {
@@ -79,7 +99,7 @@ describe('sonar: ranges and severities', () => {
     assert.equal(issueSeverity('BLOCKER', [{ severity: 'LOW' }]), 'information');
     assert.equal(issueSeverity('MINOR', [{ severity: 'LOW' }, { severity: 'MEDIUM' }]), 'warning');
     assert.equal(issueSeverity(undefined, [{ severity: 'BLOCKER' }]), 'error');
-    assert.equal(issueSeverity(undefined, [{ severity: 'INFO' }]), 'hint');
+    assert.equal(issueSeverity(undefined, [{ severity: 'INFO' }]), 'information');
   });
 });
 
@@ -96,10 +116,29 @@ describe('sonar: components to workspace files', () => {
     assert.equal(r.resolve('airflow-ecs_dags:dags/removed.py'), undefined);
   });
 
+  it('compares the project key exactly, split at the first colon: a longer key with the same prefix is another project', () => {
+    const r = new ComponentResolver(PROJECT, exists);
+    assert.deepEqual(r.place('airflow-ecs_dags-legacy:dags/etl_taskflow.py'), { foreign: true });
+    assert.deepEqual(r.place('airflow-ecs_dag:dags/etl_taskflow.py'), { foreign: true });
+    assert.deepEqual(r.place('airflow-ecs_dags:dags/removed.py'), { missing: true });
+    assert.deepEqual(r.place('airflow-ecs_dags:dags/a:b.py'), { missing: true }, 'only the first colon splits');
+    r.addComponents([{ key: 'airflow-ecs_dags-legacy:dags/etl_taskflow.py', path: 'dags/etl_taskflow.py' }]);
+    assert.deepEqual(r.place('airflow-ecs_dags-legacy:dags/etl_taskflow.py'), { foreign: true }, 'a path from components[] does not make it ours');
+    const legacy = { ...sampleIssues()[1], key: 'L1', component: 'airflow-ecs_dags-legacy:dags/etl_taskflow.py' };
+    const mapped = mapFindings([legacy, sampleIssues()[1]], [], new ComponentResolver(PROJECT, exists));
+    assert.deepEqual([mapped.foreign, mapped.unmapped, mapped.byFile.get(path.join(BASE, 'dags/etl_taskflow.py'))?.length], [1, 0, 1]);
+  });
+
+  it('leaves out findings below the minimum severity and counts them', () => {
+    const mapped = mapFindings(sampleIssues(), sampleHotspots(), new ComponentResolver(PROJECT, exists), 'warning');
+    assert.equal(mapped.belowMinimum, 3, 'the MINOR smell, the LOW/INFO TODO and the MEDIUM hotspot');
+    assert.deepEqual([...mapped.byFile.values()].flat().map((f) => f.key), ['AYx-mktemp']);
+  });
+
   it('uses components[].path when the server sends it', () => {
     const r = new ComponentResolver(PROJECT, exists);
-    r.addComponents([{ key: 'AXweird-uuid', path: 'dags/sensor_branching.py' }]);
-    assert.equal(r.resolve('AXweird-uuid'), path.join(BASE, 'dags/sensor_branching.py'));
+    r.addComponents([{ key: 'airflow-ecs_dags:AXweird-uuid', path: 'dags/sensor_branching.py' }]);
+    assert.equal(r.resolve('airflow-ecs_dags:AXweird-uuid'), path.join(BASE, 'dags/sensor_branching.py'));
   });
 
   it('maps issues and hotspots with type, rule, severity and secondary locations; counts the rest', () => {
@@ -109,19 +148,20 @@ describe('sonar: components to workspace files', () => {
     assert.equal(bad.length, 2);
     const [vuln, hotspot] = bad;
     assert.deepEqual({ rule: vuln.rule, type: vuln.type, severity: vuln.severity, kind: vuln.kind }, { rule: 'python:S5445', type: 'Vulnerability', severity: 'error', kind: 'issue' });
-    assert.deepEqual(vuln.range, { startLine: 41, startCharacter: 15, endLine: 41, endCharacter: 30 });
-    assert.deepEqual(vuln.related, [{ file: path.join(BASE, 'dags/bad_tempfile_example.py'), range: { startLine: 42, startCharacter: 18, endLine: 42, endCharacter: 22 }, message: 'The file is opened here, after its name was chosen.' }]);
+    assert.deepEqual(vuln.range, { startLine: 42, startCharacter: 15, endLine: 42, endCharacter: 30 });
+    assert.deepEqual(vuln.related, [{ file: path.join(BASE, 'dags/bad_tempfile_example.py'), range: { startLine: 43, startCharacter: 18, endLine: 43, endCharacter: 22 }, message: 'The file is opened here, after its name was chosen.' }]);
     assert.deepEqual({ type: hotspot.type, severity: hotspot.severity, rule: hotspot.rule, kind: hotspot.kind }, { type: 'Security Hotspot', severity: 'information', rule: 'python:S5443', kind: 'hotspot' });
     assert.equal(mapped.byFile.get(path.join(BASE, 'dags/etl_taskflow.py'))![0].type, 'Code Smell');
   });
 
   it('builds rule and issue links for SonarCloud and for SonarQube', () => {
-    const cloud = sonarUrls(PROJECT, 'feature/x');
+    const cloud = sonarUrls(PROJECT, { branch: 'feature/x' });
     assert.equal(cloud.rule('python:S5445'), 'https://sonarcloud.io/organizations/airflow-ecs/rules?open=python%3AS5445&rule_key=python%3AS5445');
     assert.equal(cloud.finding({ key: 'AYx', kind: 'issue' }), 'https://sonarcloud.io/project/issues?id=airflow-ecs_dags&branch=feature%2Fx&open=AYx&issues=AYx');
     assert.equal(cloud.finding({ key: 'H1', kind: 'hotspot' }), 'https://sonarcloud.io/project/security_hotspots?id=airflow-ecs_dags&branch=feature%2Fx&hotspots=H1');
-    const qube = sonarUrls({ host: 'https://sonar.example.com', organization: '', projectKey: 'k' }, undefined);
+    const qube = sonarUrls({ host: 'https://sonar.example.com', organization: '', projectKey: 'k' }, {});
     assert.equal(qube.rule('py:S1'), 'https://sonar.example.com/coding_rules?open=py%3AS1&rule_key=py%3AS1');
+    assert.equal(sonarUrls(PROJECT, { pullRequest: '42' }).finding({ key: 'AYx', kind: 'issue' }), 'https://sonarcloud.io/project/issues?id=airflow-ecs_dags&pullRequest=42&open=AYx&issues=AYx');
   });
 });
 
@@ -136,7 +176,56 @@ describe('sonar: quality gate', () => {
     assert.equal(showValue('new_maintainability_rating', '2.0'), 'B');
     assert.equal(showValue('coverage', '5'), '5');
     assert.equal(gateView({ status: 'OK' }).label, 'Passed');
-    assert.equal(gateView({ status: 'NONE' }).label, 'No gate');
+  });
+
+  it('shows no gate (NONE) as neutral, never as passed', () => {
+    const none = gateView({ status: 'NONE' });
+    assert.deepEqual([none.label, none.state, none.passed], [NO_GATE, 'none', false]);
+    assert.equal(NO_GATE, 'No quality gate is set for this project');
+    assert.notEqual(GATE_ICON.none[0], GATE_ICON.passed[0]);
+    assert.equal(GATE_ICON.none[1], undefined, 'no green');
+    assert.deepEqual([gateView({ status: 'OK' }).passed, gateView({ status: 'WARN' }).passed], [true, false]);
+  });
+});
+
+describe('sonar: numbers and failure sentences', () => {
+  it('formats counts as the sentences next to "10,000" do', () => {
+    assert.equal(formatCount(10030), '10,030');
+    assert.equal(formatCount(999), '999');
+    assert.equal(plural(1, 'finding'), '1 finding');
+    assert.equal(plural(1500, 'file'), '1,500 files');
+    assert.equal(clockTime(new Date(2026, 0, 1, 9, 5)), '09:05');
+  });
+
+  it('says for a failed part what failed, where, and what is shown instead', () => {
+    const error = new SonarProblem('server', 'http://s answered HTTP 500 for api/hotspots/search page 1.', 'api/hotspots/search');
+    assert.equal(failureSentence({ part: 'hotspots', error }), 'Hotspots not loaded: http://s answered HTTP 500 for api/hotspots/search page 1.');
+    assert.equal(failureSentence({ part: 'hotspots', error }, '10:42'), 'Hotspots as of 10:42, the last refresh failed: http://s answered HTTP 500 for api/hotspots/search page 1.');
+    const cut = new SonarProblem('malformed', 'http://s answered api/issues/search page 2 with something that is not JSON.', 'api/issues/search');
+    assert.equal(failureSentence({ part: 'issues', error: cut, kept: { items: 9500, total: 10000 } }),
+      'Issues incomplete: http://s answered api/issues/search page 2 with something that is not JSON; showing the 9,500 of 10,000 from the pages that loaded.');
+  });
+});
+
+describe('sonar: publishing within the workbench limits', () => {
+  const sent = (lanes: ReturnType<typeof planBatches<string>>) => lanes.flat(2).reduce((n, s) => n + s.to - s.from, 0);
+
+  it('splits 10,000 diagnostics on 500 files into calls of at most 1,100, every diagnostic once', () => {
+    const files = Array.from({ length: 500 }, (_, i): [string, number] => [`f${i}`, 20]);
+    const lanes = planBatches(files);
+    assert.equal(lanes.length, 1);
+    assert.ok(lanes[0].every((call) => call.reduce((n, s) => n + s.to - s.from, 0) <= 1100));
+    assert.equal(lanes[0].length, 10, '55 files (1,100) a call');
+    assert.equal(sent(lanes), 10_000);
+  });
+
+  it('puts the 1,001st diagnostic of a file in a second lane, so no file exceeds 1,000 in one collection', () => {
+    const lanes = planBatches<string>([['big', 2500], ['small', 3], ['none', 0]]);
+    assert.equal(lanes.length, 3);
+    assert.deepEqual(lanes.map((l) => l.flat().filter((s) => s.key === 'big').map((s) => [s.from, s.to])), [[[0, 1000]], [[1000, 2000]], [[2000, 2500]]]);
+    assert.ok(lanes.flat(2).every((s) => s.to - s.from <= 1000));
+    assert.ok(lanes[0].flat().some((s) => s.key === 'none'), 'a file without findings is listed to clear it');
+    assert.equal(sent(lanes), 2503);
   });
 });
 
@@ -194,5 +283,17 @@ describe('sonar: client safety and paging', () => {
     assert.equal(asked[0], 1);
     assert.equal(peak, 4);
     assert.equal(result.total, 12_345);
+    assert.equal(result.failed, undefined);
+  });
+
+  it('keeps the pages that loaded when a later page fails, and names the first failed page', async () => {
+    const result = await fetchAllPages(async (page) => {
+      if (page === 3) throw new SonarProblem('malformed', 'page 3 is not JSON');
+      return { items: [page], total: 2_500 };
+    }, { pageSize: 500, cap: 10_000, concurrency: 1 });
+    assert.deepEqual(result.items, [1, 2]);
+    assert.equal(result.failed?.page, 3);
+    assert.equal(result.failed?.error.kind, 'malformed');
+    await assert.rejects(fetchAllPages(async () => { throw new SonarProblem('server', 'page 1 failed'); }, { pageSize: 500, cap: 10_000, concurrency: 4 }), /page 1 failed/);
   });
 });

@@ -85,6 +85,18 @@ export interface SonarBranch {
   isMain?: boolean;
 }
 
+/** An entry of api/project_pull_requests/list. */
+export interface SonarPullRequest {
+  key: string;
+  title?: string;
+  /** The source branch of the pull request. */
+  branch?: string;
+  base?: string;
+  analysisDate?: string;
+  commit?: { sha?: string };
+  status?: { qualityGateStatus?: string };
+}
+
 export interface SonarRule {
   key: string;
   name?: string;

@@ -8,9 +8,13 @@ export interface ConditionView {
   threshold: string;
 }
 
+export type GateState = 'passed' | 'failed' | 'warning' | 'none';
+
 export interface GateView {
-  /** Passed | Failed | Warning | No gate */
+  /** Passed | Failed | Warning | No quality gate is set for this project */
   label: string;
+  /** Only OK counts as passed; NONE (no gate) is neutral. */
+  state: GateState;
   passed: boolean;
   conditions: ConditionView[];
   failing: ConditionView[];
@@ -38,10 +42,21 @@ function condition(c: GateCondition): ConditionView {
   };
 }
 
+export const NO_GATE = 'No quality gate is set for this project';
+
+/** The codicon and theme colour a gate state shows with: only a passed gate is green. */
+export const GATE_ICON: Record<GateState, [string, string | undefined]> = {
+  passed: ['pass', 'testing.iconPassed'],
+  failed: ['error', 'list.errorForeground'],
+  warning: ['warning', 'list.warningForeground'],
+  none: ['circle-large-outline', undefined],
+};
+
 export function gateView(status: ProjectStatus): GateView {
   const conditions = (status.conditions ?? []).map(condition);
-  const label = status.status === 'OK' ? 'Passed' : status.status === 'ERROR' ? 'Failed' : status.status === 'WARN' ? 'Warning' : 'No gate';
-  return { label, passed: status.status !== 'ERROR', conditions, failing: conditions.filter((c) => c.failed) };
+  const state: GateState = status.status === 'OK' ? 'passed' : status.status === 'ERROR' ? 'failed' : status.status === 'WARN' ? 'warning' : 'none';
+  const label = { passed: 'Passed', failed: 'Failed', warning: 'Warning', none: NO_GATE }[state];
+  return { label, state, passed: state === 'passed', conditions, failing: conditions.filter((c) => c.failed) };
 }
 
 /** `new_security_rating E, threshold A` */

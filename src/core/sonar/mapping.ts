@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { SonarComponent, SonarHotspot, SonarImpact, SonarIssue, TextRange } from './api';
+import { formatCount, plural } from './format';
 import type { SonarProject } from './properties';
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
@@ -25,14 +26,17 @@ export interface Finding {
   rule: string;
   type: string;
   severity: Severity;
+  /** Sonar's own word for it, lower case: "blocker", "high", "minor", "hotspot". */
+  level: string;
   message: string;
   file: string;
   range: FindingRange;
   related: RelatedLocation[];
 }
 
-const LEGACY_SEVERITY: Record<string, Severity> = { BLOCKER: 'error', CRITICAL: 'error', MAJOR: 'warning', MINOR: 'information', INFO: 'hint' };
-const IMPACT_SEVERITY: Record<string, Severity> = { BLOCKER: 'error', HIGH: 'error', MEDIUM: 'warning', LOW: 'information', INFO: 'hint' };
+// INFO is Information, not Hint: hints are not listed in Problems, not counted, and draw as grey dots.
+const LEGACY_SEVERITY: Record<string, Severity> = { BLOCKER: 'error', CRITICAL: 'error', MAJOR: 'warning', MINOR: 'information', INFO: 'information' };
+const IMPACT_SEVERITY: Record<string, Severity> = { BLOCKER: 'error', HIGH: 'error', MEDIUM: 'warning', LOW: 'information', INFO: 'information' };
 const HOTSPOT_SEVERITY: Record<string, Severity> = { HIGH: 'warning', MEDIUM: 'information', LOW: 'hint' };
 const TYPE_LABEL: Record<string, string> = { BUG: 'Bug', VULNERABILITY: 'Vulnerability', CODE_SMELL: 'Code Smell', SECURITY_HOTSPOT: 'Security Hotspot' };
 
@@ -43,6 +47,30 @@ export function issueSeverity(severity: string | undefined, impacts: SonarImpact
   const fromImpacts = (impacts ?? []).map((i) => IMPACT_SEVERITY[i.severity]).filter((s): s is Severity => Boolean(s));
   if (fromImpacts.length) return worst(fromImpacts);
   return LEGACY_SEVERITY[severity ?? ''] ?? 'warning';
+}
+
+/** True when `severity` is `minimum` or worse. */
+export function atLeast(severity: Severity, minimum: Severity): boolean {
+  return SEVERITIES.indexOf(severity) <= SEVERITIES.indexOf(minimum);
+}
+
+const LEVEL_ORDER = ['blocker', 'critical', 'high', 'major', 'medium', 'minor', 'low', 'info', 'hotspot'];
+
+/** Sonar's word for an issue's severity: the worst impact, else the legacy severity. */
+export function issueLevel(severity: string | undefined, impacts: SonarImpact[] | undefined): string {
+  const words = (impacts ?? []).map((i) => i.severity.toLowerCase()).filter((w) => LEVEL_ORDER.includes(w));
+  if (words.length) return LEVEL_ORDER.find((w) => words.includes(w))!;
+  return (severity ?? 'major').toLowerCase();
+}
+
+/** "3 findings in this file, 1 blocker, 2 minor": what the status bar says of the active editor. */
+export function fileSummary(findings: Pick<Finding, 'level'>[]): string {
+  if (!findings.length) return 'No findings in this file.';
+  const counts = new Map<string, number>();
+  for (const f of findings) counts.set(f.level, (counts.get(f.level) ?? 0) + 1);
+  const rank = (w: string) => (LEVEL_ORDER.includes(w) ? LEVEL_ORDER.indexOf(w) : LEVEL_ORDER.length);
+  const levels = [...counts].sort(([a], [b]) => rank(a) - rank(b)).map(([level, n]) => (level === 'hotspot' ? plural(n, 'hotspot') : `${formatCount(n)} ${level}`));
+  return `${plural(findings.length, 'finding')} in this file, ${levels.join(', ')}.`;
 }
 
 export function typeLabel(type: string | undefined): string {
@@ -69,9 +97,16 @@ export function clampRange(range: FindingRange, lineLengths: number[]): Required
   return { startLine: range.startLine, startCharacter, endLine, endCharacter };
 }
 
-/** Maps component keys (`<projectKey>:<path>`) to workspace files, remembering each answer. */
+/** Where a component is: a workspace file, a file of this project not in the workspace, or another project's. */
+export type Place = { file: string } | { missing: true } | { foreign: true };
+
+/**
+ * Maps component keys (`<projectKey>:<path>`) to workspace files, remembering each answer. The
+ * project key is compared exactly, split at the first `:`: `acme-legacy:dags/x.py` is not
+ * `acme:dags/x.py`, however alike the keys.
+ */
 export class ComponentResolver {
-  private readonly cache = new Map<string, string | undefined>();
+  private readonly cache = new Map<string, Place>();
   private readonly paths = new Map<string, string>();
 
   constructor(private readonly project: SonarProject, private readonly exists: (file: string) => boolean, private readonly otherRoots: string[] = []) {}
@@ -81,42 +116,52 @@ export class ComponentResolver {
   }
 
   resolve(componentKey: string): string | undefined {
-    if (this.cache.has(componentKey)) return this.cache.get(componentKey);
-    const file = this.find(componentKey);
-    this.cache.set(componentKey, file);
-    return file;
+    const place = this.place(componentKey);
+    return 'file' in place ? place.file : undefined;
   }
 
-  private find(componentKey: string): string | undefined {
-    const prefix = `${this.project.projectKey}:`;
-    const rel = this.paths.get(componentKey) ?? (componentKey.startsWith(prefix) ? componentKey.slice(prefix.length) : undefined);
-    if (!rel) return undefined;
+  place(componentKey: string): Place {
+    let place = this.cache.get(componentKey);
+    if (!place) this.cache.set(componentKey, (place = this.find(componentKey)));
+    return place;
+  }
+
+  private find(componentKey: string): Place {
+    const colon = componentKey.indexOf(':');
+    if (colon < 0 || componentKey.slice(0, colon) !== this.project.projectKey) return { foreign: true };
+    const rel = this.paths.get(componentKey) ?? componentKey.slice(colon + 1);
+    if (!rel) return { missing: true };
     const { baseDir, sources } = this.project;
     const candidates = [baseDir, ...sources.map((s) => path.join(baseDir, s)), ...this.otherRoots].map((root) => path.join(root, rel));
-    return candidates.find((c) => this.exists(c));
+    const file = candidates.find((c) => this.exists(c));
+    return file ? { file } : { missing: true };
   }
 }
 
 export interface MappedFindings {
   /** Absolute file path -> its findings. */
   byFile: Map<string, Finding[]>;
-  /** Findings whose component is not a file of this workspace. */
+  /** Findings of this project on files that are not in the workspace (deleted, not checked out). */
   unmapped: number;
+  /** Findings whose component belongs to another project key. */
+  foreign: number;
+  /** Findings less severe than the minimum severity, left out. */
+  belowMinimum: number;
 }
 
-/** Turns issues and hotspots into findings on workspace files. */
-export function mapFindings(issues: SonarIssue[], hotspots: SonarHotspot[], resolver: ComponentResolver): MappedFindings {
-  const byFile = new Map<string, Finding[]>();
-  let unmapped = 0;
+/** Turns issues and hotspots into findings on workspace files, leaving out those below `minimum`. */
+export function mapFindings(issues: SonarIssue[], hotspots: SonarHotspot[], resolver: ComponentResolver, minimum: Severity = 'hint'): MappedFindings {
+  const out: MappedFindings = { byFile: new Map(), unmapped: 0, foreign: 0, belowMinimum: 0 };
   const add = (f: Omit<Finding, 'file'>, component: string) => {
-    const file = resolver.resolve(component);
-    if (!file) {
-      unmapped++;
-      return;
+    const place = resolver.place(component);
+    if ('foreign' in place) out.foreign++;
+    else if ('missing' in place) out.unmapped++;
+    else if (!atLeast(f.severity, minimum)) out.belowMinimum++;
+    else {
+      let list = out.byFile.get(place.file);
+      if (!list) out.byFile.set(place.file, (list = []));
+      list.push({ ...f, file: place.file });
     }
-    let list = byFile.get(file);
-    if (!list) byFile.set(file, (list = []));
-    list.push({ ...f, file });
   };
   for (const i of issues) {
     const related: RelatedLocation[] = [];
@@ -127,23 +172,23 @@ export function mapFindings(issues: SonarIssue[], hotspots: SonarHotspot[], reso
       }
     }
     add({
-      key: i.key, kind: 'issue', rule: i.rule, type: typeLabel(i.type), severity: issueSeverity(i.severity, i.impacts),
+      key: i.key, kind: 'issue', rule: i.rule, type: typeLabel(i.type), severity: issueSeverity(i.severity, i.impacts), level: issueLevel(i.severity, i.impacts),
       message: i.message, range: toRange(i.textRange, i.line), related,
     }, i.component);
   }
   for (const h of hotspots) {
     add({
-      key: h.key, kind: 'hotspot', rule: h.ruleKey ?? '', type: 'Security Hotspot', severity: HOTSPOT_SEVERITY[h.vulnerabilityProbability ?? ''] ?? 'warning',
+      key: h.key, kind: 'hotspot', rule: h.ruleKey ?? '', type: 'Security Hotspot', severity: HOTSPOT_SEVERITY[h.vulnerabilityProbability ?? ''] ?? 'warning', level: 'hotspot',
       message: h.message, range: toRange(h.textRange, h.line), related: [],
     }, h.component);
   }
-  return { byFile, unmapped };
+  return out;
 }
 
 /** Where a rule, an issue or a hotspot is shown on the server. */
-export function sonarUrls(project: Pick<SonarProject, 'host' | 'organization' | 'projectKey'>, branch: string | undefined) {
+export function sonarUrls(project: Pick<SonarProject, 'host' | 'organization' | 'projectKey'>, target: { branch?: string; pullRequest?: string }) {
   const q = encodeURIComponent;
-  const branchParam = branch ? `&branch=${q(branch)}` : '';
+  const branchParam = target.pullRequest ? `&pullRequest=${q(target.pullRequest)}` : target.branch ? `&branch=${q(target.branch)}` : '';
   return {
     rule: (rule: string) => (project.organization
       ? `${project.host}/organizations/${q(project.organization)}/rules?open=${q(rule)}&rule_key=${q(rule)}`

@@ -3,11 +3,12 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import type { CommandRegistry } from '../../platform/commands';
 import { toAbortSignal } from '../../platform/commands';
+import { CONNECTION_COMMANDS, isCancellation } from '../../platform/errors';
 import { SECTION } from '../../platform/settings';
 import { SonarCodeActions } from './codeActions';
-import { COMMANDS, QUALITY_VIEW, RULE_SCHEME } from './commandIds';
+import { COMMANDS, QUALITY_PR_KEY, QUALITY_VIEW, RULE_SCHEME } from './commandIds';
 import { QualityService } from './qualityService';
-import { QualityTreeProvider, notes } from './qualityTree';
+import { QualityTreeProvider, notes, warnings } from './qualityTree';
 import { RuleDocuments } from './ruleDocuments';
 import { createGateStatusBar } from './statusBar';
 import type { QualityDeps } from './commands/deps';
@@ -17,6 +18,8 @@ import { refresh } from './commands/refresh';
 import { importFindings } from './commands/importFindings';
 import { openFinding } from './commands/openFinding';
 import { showRule } from './commands/showRule';
+import { nextFinding } from './commands/nextFinding';
+import { chooseAnalysis } from './commands/chooseAnalysis';
 
 export interface QualityServices {
   registry: CommandRegistry;
@@ -48,6 +51,19 @@ export function activateQuality(context: vscode.ExtensionContext, services: Qual
   const headWatch = new HeadWatcher(() => void refreshInBackground());
   context.subscriptions.push(headWatch);
   const afterRefresh = () => headWatch.watch(service.gitState?.headFile);
+  context.subscriptions.push(service.onDidChange(() => {
+    const s = service.snapshot;
+    void vscode.commands.executeCommand('setContext', QUALITY_PR_KEY, Boolean(s?.origin.kind === 'server' && s.origin.branchPullRequests.length));
+  }));
+  // Findings on a file that is deleted go with it.
+  const deletions = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
+  let deletionTimer: NodeJS.Timeout | undefined;
+  context.subscriptions.push(deletions, deletions.onDidDelete(() => {
+    if (deletionTimer) clearTimeout(deletionTimer);
+    deletionTimer = setTimeout(() => void service.dropMissing(), 300);
+  }), { dispose: () => deletionTimer && clearTimeout(deletionTimer) });
+  /** Notes already told in a notification: a refresh tells only what changed (not "500 left out" each time). */
+  let told = new Set<string>();
 
   async function refreshInBackground(): Promise<void> {
     const project = await service.findProject();
@@ -56,7 +72,7 @@ export function activateQuality(context: vscode.ExtensionContext, services: Qual
       await service.refresh();
       afterRefresh();
     } catch (err) {
-      logger.warn(`Sonar: background refresh failed: ${err instanceof Error ? err.message : String(err)}`);
+      if (!isCancellation(err)) logger.warn(`Sonar: background refresh failed: ${err instanceof Error ? err.message : String(err)}`);
     }
   }
 
@@ -68,8 +84,17 @@ export function activateQuality(context: vscode.ExtensionContext, services: Qual
         (_p, cancel) => service.refresh(toAbortSignal(cancel)),
       );
       afterRefresh();
-      const said = notes(s).filter((n) => !n.startsWith('Findings are for commit'));
-      if (said.length) void vscode.window.showInformationMessage(said.join(' '));
+      // A part that failed is said on every refresh that fails it, with the next steps.
+      const failed = warnings(s);
+      if (failed.length) {
+        void vscode.window.showWarningMessage(failed.join(' '), 'Retry', 'Show Log').then((choice) => {
+          if (choice) void vscode.commands.executeCommand(choice === 'Retry' ? COMMANDS.refresh : CONNECTION_COMMANDS.showLog);
+        });
+      }
+      const current = notes(s).filter((n) => !n.startsWith('Findings are for commit'));
+      const news = current.filter((n) => !told.has(n));
+      told = new Set(current);
+      if (news.length) void vscode.window.showInformationMessage(news.join(' '));
     },
   };
   const handlers = {
@@ -79,6 +104,8 @@ export function activateQuality(context: vscode.ExtensionContext, services: Qual
     [COMMANDS.importFindings]: importFindings,
     [COMMANDS.openFinding]: openFinding,
     [COMMANDS.showRule]: showRule,
+    [COMMANDS.nextFinding]: nextFinding,
+    [COMMANDS.chooseAnalysis]: chooseAnalysis,
   };
   registry.registerAll(handlers, deps);
 
@@ -86,7 +113,8 @@ export function activateQuality(context: vscode.ExtensionContext, services: Qual
     context.secrets.onDidChange(() => void service.updateStateKey()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void service.updateStateKey().then(refreshInBackground)),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${SECTION}.sonar`)) void service.updateStateKey().then(refreshInBackground);
+      // Another host or project key: what is shown is not this project's any more.
+      if (e.affectsConfiguration(`${SECTION}.sonar`)) void service.checkProjectChanged().then(() => service.updateStateKey()).then(refreshInBackground);
     }),
   );
   void service.seedDemoToken().then(() => service.updateStateKey()).then(refreshInBackground);

@@ -8,10 +8,14 @@ export const COMMANDS = {
   importFindings: 'airflowEcs.sonar.importFindings',
   openFinding: 'airflowEcs.sonar.openFinding',
   showRule: 'airflowEcs.sonar.showRule',
+  nextFinding: 'airflowEcs.sonar.nextFinding',
+  chooseAnalysis: 'airflowEcs.sonar.chooseAnalysis',
 } as const;
 
 export const QUALITY_VIEW = 'airflowEcs.quality';
 /** Context key the welcome content reads: noProject | untrustedHost | signedOut | ready. */
 export const QUALITY_STATE_KEY = 'airflowEcs.quality.state';
+/** Context key: the shown branch has an analysed pull request (the view offers the choice). */
+export const QUALITY_PR_KEY = 'airflowEcs.quality.hasPullRequest';
 export const DIAGNOSTIC_SOURCE = 'SonarCloud';
 export const RULE_SCHEME = 'airflow-ecs-sonar-rule';

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { SonarProblem } from '../../../core/sonar/client';
 import { sonarUrls } from '../../../core/sonar/mapping';
 import { ruleMarkdown } from '../../../core/sonar/ruleMarkdown';
 import { toAbortSignal } from '../../../platform/commands';
@@ -10,11 +9,10 @@ export const showRule = ({ service, documents }: QualityDeps) => async (ruleKey?
   const rule = typeof ruleKey === 'string' ? ruleKey : (await vscode.window.showInputBox({ title: 'Show Rule Description', prompt: 'Rule key, e.g. python:S5445' }))?.trim();
   if (!rule) return;
   const project = await service.requireProject();
-  const token = await service.token(project);
-  if (!token) throw new SonarProblem('unauthorized', `You are not signed in to ${project.host}.`);
+  const token = await service.requireToken(project);
   const found = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Loading rule ${rule}…`, cancellable: true },
     (_p, cancel) => service.client(project, token).rule(rule, project.organization, toAbortSignal(cancel)),
   );
-  await documents.show(rule, ruleMarkdown(found, sonarUrls(project, undefined).rule(rule)));
+  await documents.show(rule, ruleMarkdown(found, sonarUrls(project, {}).rule(rule)));
 };
