@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
-import { controlSonar, FAKE_SONAR_TOKEN, generatedIssues, sampleIssues, sampleProject, SAMPLE_PROJECT_KEY } from '../../support/fakeSonar';
+import { controlSonar, FAKE_SONAR_TOKEN, generatedIssues, sampleIssues, sampleProject, SAMPLE_PROJECT_KEY, SAMPLE_REVISION } from '../../support/fakeSonar';
 
 const SONAR = process.env.AIRFLOW_ECS_TEST_SONAR ?? '';
 let api: ExtensionApi;
@@ -289,12 +289,18 @@ describe('Quality: SonarCloud findings and the gate in a real extension host', (
   it("offers the branch's analysed pull request in a quick pick and shows its findings and gate", async () => {
     const local = api.quality.service.gitState?.branch;
     if (!local) return assert.ok(api.quality.service.gitState, 'the workspace is a git repository');
+    // The server's main branch is named apart from the clone's branch (often main itself, as in
+    // CI's fresh clone): the local branch must be one SonarCloud never analysed.
+    const trunk = local === 'trunk' ? 'mainline' : 'trunk';
+    const sample = sampleProject();
     await seed({
-      ...sampleProject(),
-      pullRequests: [{ key: '42', title: 'Safer temp files', branch: local, base: 'main', commit: { sha: api.quality.service.gitState!.head } }],
-      issues: { main: sampleIssues(), 'pr:42': sampleIssues().slice(1, 2) },
-      hotspots: { main: sampleProject().hotspots.main, 'pr:42': [] },
-      gate: { main: sampleProject().gate.main, 'pr:42': { status: 'OK', conditions: [] } },
+      ...sample,
+      branches: [{ name: trunk, isMain: true }],
+      pullRequests: [{ key: '42', title: 'Safer temp files', branch: local, base: trunk, commit: { sha: api.quality.service.gitState!.head } }],
+      issues: { [trunk]: sampleIssues(), 'pr:42': sampleIssues().slice(1, 2) },
+      hotspots: { [trunk]: sample.hotspots.main, 'pr:42': [] },
+      gate: { [trunk]: sample.gate.main, 'pr:42': { status: 'OK', conditions: [] } },
+      revision: { [trunk]: SAMPLE_REVISION },
     });
     try {
       await refresh();
