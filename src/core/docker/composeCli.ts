@@ -1,19 +1,23 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 
-export type ComposeCommandSetting = 'auto' | 'docker compose' | 'docker-compose' | 'podman compose';
+export type ComposeCommandSetting = 'auto' | 'docker compose' | 'docker-compose' | 'podman compose' | 'podman-compose';
 
 /** How to run compose: `file` plus the arguments that come before compose's own. */
 export interface ComposeEngine {
   label: string;
   file: string;
   prefix: string[];
+  /** The arguments that print the resolved model: v2 as JSON, v1 and podman-compose as YAML. */
+  config: string[];
 }
 
 const ENGINES: Record<Exclude<ComposeCommandSetting, 'auto'>, ComposeEngine> = {
-  'docker compose': { label: 'docker compose', file: 'docker', prefix: ['compose'] },
-  'docker-compose': { label: 'docker-compose', file: 'docker-compose', prefix: [] },
-  'podman compose': { label: 'podman compose', file: 'podman', prefix: ['compose'] },
+  'docker compose': { label: 'docker compose', file: 'docker', prefix: ['compose'], config: ['config', '--format', 'json'] },
+  'docker-compose': { label: 'docker-compose', file: 'docker-compose', prefix: [], config: ['config'] },
+  // podman 4.7+ runs an external compose provider; its output is that provider's (YAML).
+  'podman compose': { label: 'podman compose', file: 'podman', prefix: ['compose'], config: ['config'] },
+  'podman-compose': { label: 'podman-compose', file: 'podman-compose', prefix: [], config: ['config'] },
 };
 
 export class ComposeNotFound extends Error {
@@ -25,7 +29,10 @@ export class ComposeNotFound extends Error {
 
 export interface RunResult {
   code: number | null;
+  /** stdout and stderr as they interleaved. */
   output: string;
+  /** stdout alone (what `config` prints, without stderr's warnings). */
+  stdout: string;
 }
 
 export interface RunOptions {
@@ -49,12 +56,14 @@ export function run(file: string, args: string[], opts: RunOptions = {}): Promis
     if (opts.signal?.aborted) return reject(new RunAborted());
     const child = spawn(file, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
+    let stdout = '';
     const take = (chunk: Buffer) => {
       const text = chunk.toString();
       output += text;
       opts.onOutput?.(text);
+      return text;
     };
-    child.stdout.on('data', take);
+    child.stdout.on('data', (chunk: Buffer) => { stdout += take(chunk); });
     child.stderr.on('data', take);
     const onAbort = () => child.kill('SIGINT');
     opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -65,14 +74,14 @@ export function run(file: string, args: string[], opts: RunOptions = {}): Promis
     child.on('close', (code) => {
       opts.signal?.removeEventListener('abort', onAbort);
       if (opts.signal?.aborted) reject(new RunAborted());
-      else resolve({ code, output });
+      else resolve({ code, output, stdout });
     });
   });
 }
 
-/** The configured engine, or the first that answers `version`: docker compose (v2), then docker-compose (v1). */
+/** The configured engine, or the first that answers `version`: docker compose (v2), docker-compose (v1), podman-compose. */
 export async function detectComposeEngine(setting: ComposeCommandSetting, env?: NodeJS.ProcessEnv, runner = run): Promise<ComposeEngine> {
-  const candidates = setting === 'auto' ? [ENGINES['docker compose'], ENGINES['docker-compose']] : [ENGINES[setting]];
+  const candidates = setting === 'auto' ? [ENGINES['docker compose'], ENGINES['docker-compose'], ENGINES['podman-compose']] : [ENGINES[setting]];
   for (const engine of candidates) {
     const ok = await runner(engine.file, [...engine.prefix, 'version'], { env }).then((r) => r.code === 0, () => false);
     if (ok) return engine;
@@ -107,7 +116,8 @@ const CAUSES: { pattern: RegExp; reason: (m: RegExpMatchArray, service?: string)
     reason: (m, service) => `A dependency of ${service ?? 'a service'} (container ${m[1]}) is unhealthy, so ${service ?? 'it'} was not started. Check the dependency's logs and health check.`,
   },
   {
-    pattern: /Bind for (\S+) failed: port is already allocated|listen tcp[^\s]*?:(\d+): bind: address already in use/,
+    // Docker holding it: "Bind for 0.0.0.0:8080 failed"; any other process: "listen tcp4 0.0.0.0:8080: bind: address already in use".
+    pattern: /Bind for (\S+) failed: port is already allocated|listen tcp\S*\s+(\S*?:\d+): bind: address already in use/,
     reason: (m, service) => `Port ${(m[1] ?? m[2]).split(':').pop()} is already in use on this machine${service ? ` (published by ${service})` : ''}. Stop whatever uses it or change the published port.`,
   },
   {
@@ -155,4 +165,22 @@ export async function runCompose(engine: ComposeEngine, project: ComposeProject,
   const result = await run(engine.file, full, { cwd: path.dirname(project.file), ...opts });
   if (result.code !== 0) throw new ComposeFailed(`${engine.label} ${args.join(' ')}`, parseComposeFailure(result.output), result.output);
   return result;
+}
+
+/** What the engine says the project is: the resolved model's text, or its refusal. */
+export type ComposeConfig = { ok: true; text: string } | { ok: false; message: string };
+
+/**
+ * `config`: the model after interpolation, `.env`, include, extends, merge keys and profiles,
+ * as the engine itself resolves them. Undefined when the engine has no `config` (podman-compose
+ * before 1.0.6), so the caller falls back to reading the file.
+ */
+export async function readComposeConfig(engine: ComposeEngine, project: ComposeProject, opts: RunOptions = {}): Promise<ComposeConfig | undefined> {
+  try {
+    return { ok: true, text: (await runCompose(engine, project, engine.config, opts)).stdout };
+  } catch (err) {
+    if (!(err instanceof ComposeFailed)) throw err;
+    if (/invalid choice: 'config'|unknown (?:command|shorthand flag)/i.test(err.output)) return undefined;
+    return { ok: false, message: err.output.trim() };
+  }
 }

@@ -72,6 +72,8 @@ export class LogTail {
   private lastProblem = '';
   private liveAllowed: boolean;
   private fillInFlight = false;
+  /** A transient failure was said ("Retrying"); the next answer says the tail resumed. */
+  private interrupted = false;
   readonly done: Promise<void>;
 
   constructor(private readonly source: LogSource, private readonly sink: TailSink, private readonly options: TailOptions) {
@@ -139,8 +141,9 @@ export class LogTail {
     if (problem?.kind === 'notFound') {
       this.mode = 'waiting';
       if (text !== this.lastProblem) this.sink.notice(`Waiting: ${text} The tail starts as soon as it exists.`);
-    } else if (text !== this.lastProblem) {
-      this.sink.notice(`${text} Retrying.`);
+    } else {
+      this.interrupted = true;
+      if (text !== this.lastProblem) this.sink.notice(`${text} Retrying.`);
     }
     this.lastProblem = text;
     await sleep(Math.max(this.pollMs, 1000), this.signal).catch(() => undefined);
@@ -159,7 +162,12 @@ export class LogTail {
     const from = this.dedup.requeryFrom(this.options.since);
     const release = this.dedup.pin(from);
     try {
-      this.deliver(await this.source.fetch(from, this.signal));
+      const events = await this.source.fetch(from, this.signal);
+      if (this.interrupted) {
+        this.interrupted = false;
+        this.sink.notice(`Resumed at ${new Date().toISOString()}; the lines from the interruption follow, none lost or repeated.`);
+      }
+      this.deliver(events);
     } finally {
       release();
     }
@@ -176,7 +184,8 @@ export class LogTail {
     if (this.mode === mode) return;
     this.mode = mode;
     if (mode === 'live') this.sink.notice('Live Tail connected.');
-    if (mode === 'polling') this.sink.notice(`Polling every ${this.pollMs / 1000} s.`);
+    // Only a source that could follow live (CloudWatch) has a mode worth naming.
+    if (mode === 'polling' && this.source.live) this.sink.notice(`Polling every ${this.pollMs / 1000} s.`);
   }
 
   /** Opens a session, or gives up after LIVE_START_MS (a session that never starts is a refusal). */
