@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { splitShellWords } from '../../src/core/docker/shellWords';
-import { composeProjectName, engineProblem, isCeleryWorker, parseComposeConfig, parseComposeFile, parseDotEnv } from '../../src/core/docker/composeFile';
+import { composeProjectName, engineProblem, inFileOrder, isCeleryWorker, parseComposeConfig, parseComposeFile, parseDotEnv } from '../../src/core/docker/composeFile';
 import { detectComposeEngine, parseComposeFailure, readComposeConfig, type ComposeEngine } from '../../src/core/docker/composeCli';
 import { dockerOptions, engineEnv, resolveEngine } from '../../src/core/docker/engine';
 import { StackTracker, toContainerDetail, toContainerState, type ContainerState } from '../../src/core/docker/stackState';
@@ -79,6 +79,10 @@ describe('Local Stack core', () => {
       const model = parseComposeFile(AIRFLOW_LIKE_COMPOSE);
       assert.ok(model.ok);
       assert.equal(model.services.find((s) => s.name === 'airflow-worker')!.image, '${AIRFLOW_IMAGE_NAME:-airflow-ecs-test/busybox:1}');
+    });
+    it('keeps the file\'s order of services (the engine sorts them by name)', () => {
+      const ordered = inFileOrder(parseComposeConfig(V1_CONFIG), parseComposeFile(AIRFLOW_LIKE_COMPOSE));
+      assert.deepEqual(ordered.map((s) => s.name), ['redis', 'airflow-apiserver', 'airflow-worker']);
     });
     it('refuses output without services', () => {
       assert.throws(() => parseComposeConfig('{"name": "x"}'), /without services/);

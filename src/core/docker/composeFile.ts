@@ -87,6 +87,13 @@ export function parseComposeConfig(text: string): ComposeService[] {
   return services;
 }
 
+/** The engine sorts services by name; the view keeps the file's order (included or extended ones last). */
+export function inFileOrder(services: ComposeService[], written: ComposeModel): ComposeService[] {
+  if (!written.ok) return services;
+  const at = new Map(written.services.map((s, i) => [s.name, i]));
+  return [...services].sort((a, b) => (at.get(a.name) ?? at.size) - (at.get(b.name) ?? at.size));
+}
+
 /**
  * The engine's refusal as one sentence: Python tracebacks (podman-compose), "ERROR:" and
  * exception-class prefixes, WARNING lines and location lines ("in file, line 6, column 4") removed.

@@ -39,11 +39,22 @@ export async function containerVerbByLabel(docker: LabelDocker, project: string,
 }
 
 /**
+ * Leaves `count` containers of a scaled service: removes those numbered above it. Compose v1 and
+ * v2 have done so already; podman-compose starts new ones but never removes any when scaling down.
+ */
+export async function trimScale(docker: LabelDocker, project: string, service: string, count: number): Promise<string[]> {
+  const extra = (await projectContainers(docker, project, [service])).filter((c) => Number(c.Labels?.[LABELS.number] ?? 1) > count);
+  for (const c of extra) await docker.getContainer(c.Id).remove({ force: true, v: true });
+  return extra.map((c) => (c.Names?.[0] ?? c.Id).replace(/^\//, ''));
+}
+
+/**
  * Down without the compose file: removes the project's containers (with their anonymous
  * volumes), its networks and, when asked, its named volumes, all found by the compose label.
  */
 export async function downByLabel(docker: LabelDocker, project: string, opts: { volumes: boolean; signal?: AbortSignal }): Promise<string> {
-  const containers = await projectContainers(docker, project, []);
+  // Newest first: podman refuses to remove a container that a later one depends on (depends_on).
+  const containers = (await projectContainers(docker, project, [])).sort((a, b) => b.Created - a.Created);
   for (const c of containers) {
     if (opts.signal?.aborted) return `Down cancelled after some containers of ${project}.`;
     const container = docker.getContainer(c.Id);

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Docker from 'dockerode';
 import * as vscode from 'vscode';
-import { composeProjectName, engineProblem, parseComposeConfig, parseComposeFile, parseDotEnv, type ComposeModel, type ComposeService } from '../../core/docker/composeFile';
+import { composeProjectName, engineProblem, inFileOrder, parseComposeConfig, parseComposeFile, parseDotEnv, type ComposeModel, type ComposeService } from '../../core/docker/composeFile';
 import { ComposeFailed, detectComposeEngine, readComposeConfig, runCompose, type ComposeEngine, type ComposeProject } from '../../core/docker/composeCli';
 import { dockerOptions, engineEnv, pingDocker, resolveEngine, type EngineEndpoint } from '../../core/docker/engine';
 import { upSummary } from '../../core/docker/stackPresent';
@@ -189,7 +189,7 @@ export class LocalStack implements vscode.Disposable {
     }
     if (!config.ok) return { ok: false, problem: engineProblem(config.message, text, written.ok ? undefined : written.problem) };
     try {
-      return { ok: true, services: parseComposeConfig(config.text) };
+      return { ok: true, services: inFileOrder(parseComposeConfig(config.text), written) };
     } catch (err) {
       this.logger.warn(`Local Stack: ${engine.label} config printed no model (${err instanceof Error ? err.message : String(err)}); reading the file as written`);
       return written;

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { isCeleryWorker } from '../../../core/docker/composeFile';
+import { trimScale } from '../../../core/docker/projectByLabel';
 import { UserFacingError } from '../../../platform/errors';
 import { requireTrust } from '../stack';
 import { StackServiceNode } from '../stackTree';
@@ -31,4 +32,6 @@ export const scaleWorkers = ({ stack }: LocalStackDeps) => async (node?: unknown
   if (value === undefined) return;
   const count = Number(value.trim());
   await stack.compose(`Scale ${service} to ${count}`, ['up', '-d', '--no-recreate', '--scale', `${service}=${count}`, service]);
+  const removed = await trimScale(stack.docker(), project.name, service, count);
+  if (removed.length) stack.output.appendLine(`(Scale ${service} to ${count}: removed ${removed.join(', ')}, which the compose command left running)`);
 };
