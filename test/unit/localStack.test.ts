@@ -129,8 +129,13 @@ describe('Local Stack core', () => {
       const v1 = parseComposeFailure('Creating p_web_1 ... error\n\nERROR: for web  Cannot start service web: driver failed programming external connectivity on endpoint p_web_1 (3f2a): Error starting userland proxy: listen tcp4 0.0.0.0:18711: bind: address already in use\nERROR: Encountered errors while bringing up the project.\n');
       assert.equal(v1.service, 'web');
       assert.match(v1.reason, /^Port 18711 is already in use on this machine \(published by web\)/);
-      const podman = parseComposeFailure('Error: cannot listen on the TCP port: listen tcp4 :18711: bind: address already in use\n');
-      assert.match(podman.reason, /^Port 18711 is already in use/);
+      const podmanOut = 'debd92502acc\nError: unable to start container "788f924478097d44e387e2aace185f1870ad0d5c6c6b7fa6b1fe0a186be3faae": cannot listen on the TCP port: listen tcp4 :18711: bind: address already in use\n';
+      const podman = parseComposeFailure(podmanOut);
+      assert.deepEqual([podman.service, /^Port 18711 is already in use on this machine\./.test(podman.reason)], [undefined, true]);
+      // podman names the container only: the caller knows which service it belongs to.
+      const named = parseComposeFailure(podmanOut, (id) => ('788f924478097d44e387e2aace185f1870ad0d5c6c6b7fa6b1fe0a186be3faae'.startsWith(id) ? 'flower' : undefined));
+      assert.equal(named.service, 'flower');
+      assert.match(named.reason, /\(published by flower\)/);
     });
     it('names the service and the cause: port allocated (v1 output)', () => {
       const f = parseComposeFailure('Creating p_b_1 ... done\n\nERROR: for a  Cannot start service a: driver failed programming external connectivity on endpoint p_a_1 (fa95): Bind for 0.0.0.0:38081 failed: port is already allocated\nEncountered errors while bringing up the project.\n');

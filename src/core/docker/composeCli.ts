@@ -130,14 +130,22 @@ const CAUSES: { pattern: RegExp; reason: (m: RegExpMatchArray, service?: string)
   },
 ];
 
-export function parseComposeFailure(output: string): ComposeFailure {
+/**
+ * `serviceOf` names the service of a container id: podman says only `unable to start container
+ * "<id>"`, and the caller knows the project's containers.
+ */
+export function parseComposeFailure(output: string, serviceOf: (containerId: string) => string | undefined = () => undefined): ComposeFailure {
+  const named = (line: string) => {
+    const id = /container "?([0-9a-f]{12,64})"?/.exec(line)?.[1];
+    return serviceOn(line) ?? (id ? serviceOf(id) : undefined);
+  };
   let lastService: string | undefined;
   for (const line of output.split(/\r?\n/)) {
-    lastService = serviceOn(line) ?? lastService;
+    lastService = named(line) ?? lastService;
     for (const cause of CAUSES) {
       const m = line.match(cause.pattern);
       if (!m) continue;
-      const service = cause.service?.(m) ?? serviceOn(line) ?? lastService;
+      const service = cause.service?.(m) ?? named(line) ?? lastService;
       return { service, reason: cause.reason(m, service) };
     }
   }

@@ -53,13 +53,19 @@ export async function trimScale(docker: LabelDocker, project: string, service: s
  * volumes), its networks and, when asked, its named volumes, all found by the compose label.
  */
 export async function downByLabel(docker: LabelDocker, project: string, opts: { volumes: boolean; signal?: AbortSignal }): Promise<string> {
-  // Newest first: podman refuses to remove a container that a later one depends on (depends_on).
-  const containers = (await projectContainers(docker, project, [])).sort((a, b) => b.Created - a.Created);
-  for (const c of containers) {
-    if (opts.signal?.aborted) return `Down cancelled after some containers of ${project}.`;
-    const container = docker.getContainer(c.Id);
-    if (c.State === 'running') await container.stop({ t: STOP_TIMEOUT_S }).catch(() => undefined);
-    await container.remove({ force: true, v: true });
+  const containers = await projectContainers(docker, project, []);
+  // podman refuses to remove a container that another depends on (depends_on): passes until none is left.
+  let left = containers;
+  while (left.length) {
+    const refused: { c: Docker.ContainerInfo; err: unknown }[] = [];
+    for (const c of left) {
+      if (opts.signal?.aborted) return `Down cancelled after some containers of ${project}.`;
+      const container = docker.getContainer(c.Id);
+      if (c.State === 'running') await container.stop({ t: STOP_TIMEOUT_S }).catch(() => undefined);
+      await container.remove({ force: true, v: true }).catch((err: unknown) => refused.push({ c, err }));
+    }
+    if (refused.length === left.length) throw refused[0].err;
+    left = refused.map((r) => r.c);
   }
   const networks = await docker.listNetworks({ filters: labelFilter(project) });
   for (const n of networks) await docker.getNetwork(n.Id).remove();

@@ -92,6 +92,7 @@ export class StackTracker {
   /** inspect results by container id; re-read when an event names the container. */
   private readonly details = new Map<string, ContainerDetail>();
   private readonly named = new Set<string>();
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly docker: DockerApi, readonly project: string, opts: TrackerOptions = {}) {
     this.debounceMs = opts.debounceMs ?? 200;
@@ -162,7 +163,14 @@ export class StackTracker {
     return this.update(true);
   }
 
-  private async update(all: boolean): Promise<void> {
+  /** One update at a time: an older list must never land after a newer one. */
+  private update(all: boolean): Promise<void> {
+    const next = this.queue.then(() => this.updateNow(all));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async updateNow(all: boolean): Promise<void> {
     try {
       this.apiCalls++;
       const infos = await this.docker.listContainers({ all: true, filters: { label: [`${LABELS.project}=${this.project}`] } });

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import Docker from 'dockerode';
 import * as vscode from 'vscode';
 import { composeProjectName, engineProblem, inFileOrder, parseComposeConfig, parseComposeFile, parseDotEnv, type ComposeModel, type ComposeService } from '../../core/docker/composeFile';
-import { ComposeFailed, detectComposeEngine, readComposeConfig, runCompose, type ComposeEngine, type ComposeProject } from '../../core/docker/composeCli';
+import { ComposeFailed, detectComposeEngine, parseComposeFailure, readComposeConfig, runCompose, type ComposeEngine, type ComposeProject } from '../../core/docker/composeCli';
 import { dockerOptions, engineEnv, pingDocker, resolveEngine, type EngineEndpoint } from '../../core/docker/engine';
 import { upSummary } from '../../core/docker/stackPresent';
 import { StackTracker } from '../../core/docker/stackState';
@@ -237,7 +237,8 @@ export class LocalStack implements vscode.Disposable {
         }
         if (err instanceof ComposeFailed) {
           this.output.appendLine(`(${title}: failed)`);
-          throw new UserFacingError(err.message, [{ title: 'Show Output', run: () => vscode.commands.executeCommand(COMMANDS.showOutput) }]);
+          const failed = err.failure.service ? err : await this.nameService(err);
+          throw new UserFacingError(failed.message, [{ title: 'Show Output', run: () => vscode.commands.executeCommand(COMMANDS.showOutput) }]);
         }
         throw err;
       }
@@ -275,6 +276,14 @@ export class LocalStack implements vscode.Disposable {
     const picked = await vscode.window.showWarningMessage(`${title} was cancelled: ${summary.text}.`, 'Down', 'Up');
     if (picked === 'Down') await vscode.commands.executeCommand(COMMANDS.down);
     if (picked === 'Up') await again();
+  }
+
+  /** A failure that names only a container id (podman): the service from the project's containers, listed again. */
+  private async nameService(err: ComposeFailed): Promise<ComposeFailed> {
+    await this.tracker?.refresh().catch(() => undefined);
+    const containers = this.tracker?.containers ?? [];
+    const failure = parseComposeFailure(err.output, (id) => containers.find((c) => c.id.startsWith(id))?.service);
+    return new ComposeFailed(err.command, failure, err.output);
   }
 
   /** Forgets the file and the Docker connection (DOCKER_HOST is read again); the next load starts over. */
