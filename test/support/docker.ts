@@ -37,17 +37,28 @@ async function waitFor(what: string, check: () => boolean, log: string): Promise
 }
 
 /**
- * Rootful podman as a Docker-compatible engine. What these machines need (test/README.md):
- * default ulimits below the sandbox's hard limits (runc cannot raise RLIMIT_NOFILE/NPROC here),
- * the API socket (`podman system service`), DOCKER_HOST pointed at it, and podman-compose on PATH.
+ * The environment podman and podman-compose need here, set in every process that loads this
+ * module (the runner, and the extension host, which spawns podman-compose itself: code-server
+ * rebuilds PATH for it): the ulimits file, podman-compose's venv first on PATH, the socket.
  */
-async function ensurePodman(): Promise<void> {
+function podmanEnv(): void {
   const confDir = path.join(os.tmpdir(), 'airflow-ecs-podman');
   fs.mkdirSync(confDir, { recursive: true });
   const conf = path.join(confDir, 'containers.conf');
   fs.writeFileSync(conf, '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n');
   process.env.CONTAINERS_CONF = conf;
-  if (fs.existsSync(PODMAN_COMPOSE_BIN) && !(process.env.PATH ?? '').split(':').includes(PODMAN_COMPOSE_BIN)) process.env.PATH = `${PODMAN_COMPOSE_BIN}:${process.env.PATH}`;
+  if (!(process.env.PATH ?? '').split(':').includes(PODMAN_COMPOSE_BIN)) process.env.PATH = `${PODMAN_COMPOSE_BIN}:${process.env.PATH}`;
+  process.env.DOCKER_HOST = `unix://${PODMAN_SOCKET}`;
+}
+if (TEST_ENGINE === 'podman') podmanEnv();
+
+/**
+ * Rootful podman as a Docker-compatible engine. What these machines need (test/README.md):
+ * default ulimits below the sandbox's hard limits (runc cannot raise RLIMIT_NOFILE/NPROC here),
+ * the API socket (`podman system service`), DOCKER_HOST pointed at it, and podman-compose on PATH.
+ */
+async function ensurePodman(): Promise<void> {
+  podmanEnv();
   const answers = () => spawnSync('curl', ['-sf', '--unix-socket', PODMAN_SOCKET, 'http://d/_ping'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
   if (!answers()) {
     fs.mkdirSync(path.dirname(PODMAN_SOCKET), { recursive: true });

@@ -196,6 +196,27 @@ describe('Local Stack in a real extension host', function () {
     await until('not created again', async () => (await service('webserver')).description.startsWith('not created') || undefined);
   });
 
+  it('a port held by a process outside the engine is named as the cause, with the service', async () => {
+    await withAnswers(vscode.window, 'showWarningMessage', ['Down'], () => vscode.commands.executeCommand('airflowEcs.localStack.down'));
+    await until('no containers', async () => api.localStack.stack.tracker!.containers.length === 0 || undefined);
+    const holder = net.createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '0.0.0.0', resolve));
+    const port = (holder.address() as net.AddressInfo).port;
+    const good = fs.readFileSync(project.file, 'utf8');
+    fs.writeFileSync(project.file, good.replace('      - "8080"\n', `      - "${port}:8080"\n`));
+    try {
+      api.localStack.stack.reset(); // read the file now, not when the watcher fires
+      const web = await service('webserver');
+      const { calls } = await withAnswers(vscode.window, 'showErrorMessage', [undefined], () => vscode.commands.executeCommand('airflowEcs.localStack.up', web.node));
+      assert.match(String(calls[0][0]), new RegExp(`Port ${port} is already in use on this machine \\(published by webserver\\)`));
+      assert.ok(calls[0].includes('Show Output'));
+    } finally {
+      holder.close();
+      fs.writeFileSync(project.file, good);
+      await withAnswers(vscode.window, 'showWarningMessage', ['Down'], () => vscode.commands.executeCommand('airflowEcs.localStack.down'));
+    }
+  });
+
   it('Up of selected services only, from the palette quick pick; the project shows the partial state', async () => {
     const picks = [{ label: 'redis', picked: true }];
     await withAnswers(vscode.window, 'showQuickPick', [picks], () => vscode.commands.executeCommand('airflowEcs.localStack.up'));
@@ -215,30 +236,6 @@ describe('Local Stack in a real extension host', function () {
     const asked = calls[0];
     assert.match(String(asked[0]), /^Up all services was cancelled: \d of 4 services are up/);
     assert.deepEqual(asked.slice(1), ['Down', 'Up']);
-  });
-
-  it('a port held by a process outside the engine is named as the cause, with the service', async () => {
-    await withAnswers(vscode.window, 'showWarningMessage', ['Down'], () => vscode.commands.executeCommand('airflowEcs.localStack.down'));
-    console.log('DBG down done');
-    await until('no containers', async () => api.localStack.stack.tracker!.containers.length === 0 || undefined);
-    console.log('DBG no containers');
-    const holder = net.createServer();
-    await new Promise<void>((resolve) => holder.listen(0, '0.0.0.0', resolve));
-    const port = (holder.address() as net.AddressInfo).port;
-    const good = fs.readFileSync(project.file, 'utf8');
-    fs.writeFileSync(project.file, good.replace('      - "8080"\n', `      - "${port}:8080"\n`));
-    try {
-      api.localStack.stack.reset(); // read the file now, not when the watcher fires
-      const web = await service('webserver');
-      console.log('DBG up');
-      const { calls } = await withAnswers(vscode.window, 'showErrorMessage', [undefined], () => vscode.commands.executeCommand('airflowEcs.localStack.up', web.node));
-      assert.match(String(calls[0][0]), new RegExp(`Port ${port} is already in use on this machine \\(published by webserver\\)`));
-      assert.ok(calls[0].includes('Show Output'));
-    } finally {
-      holder.close();
-      fs.writeFileSync(project.file, good);
-      await withAnswers(vscode.window, 'showWarningMessage', ['Down'], () => vscode.commands.executeCommand('airflowEcs.localStack.down'));
-    }
   });
 
   it('an engine that does not answer is named in the view with where it was looked for', async () => {
