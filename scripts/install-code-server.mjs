@@ -18,6 +18,8 @@ export const codeServerBin = path.join(installDir, 'node_modules', 'code-server'
 const RIPGREP_PACKAGE_VERSION = '1.15.11';
 const RIPGREP_ASSET = 'ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz';
 
+const nodePrefix = path.resolve(path.dirname(process.execPath), '..');
+
 function installedVersion() {
   try {
     return JSON.parse(fs.readFileSync(path.join(installDir, 'node_modules', 'code-server', 'package.json'), 'utf8')).version;
@@ -35,11 +37,63 @@ function fail(sentence) {
   process.exit(1);
 }
 
-function seedRipgrepCache(tmp) {
-  const rg = '/usr/bin/rg';
-  if (!fs.existsSync(rg)) {
-    fail(`${rg} is missing; install Debian's ripgrep first (apt-get install -y ripgrep).`);
+/** What the install needs from the system besides Node and npm, and how to tell it is there. */
+export const SYSTEM_PACKAGES = [
+  // Seeds @vscode/ripgrep's download (below): code-server's search runs it.
+  { name: 'ripgrep', present: () => findOnPath('rg') !== undefined },
+  // kerberos, a code-server dependency, builds from source here (its prebuilt download is unreachable).
+  { name: 'libkrb5-dev', present: () => fs.existsSync('/usr/include/krb5.h') },
+  // node-gyp builds node-pty, kerberos, spdlog... from source: a compiler, make and Python.
+  { name: 'build-essential', present: () => findOnPath('make') !== undefined && findOnPath('g++') !== undefined },
+  { name: 'python3', present: () => findOnPath('python3') !== undefined },
+];
+
+export function findOnPath(command, pathVar = process.env.PATH ?? '') {
+  for (const dir of [...pathVar.split(path.delimiter).filter(Boolean), '/usr/bin']) {
+    const file = path.join(dir, command);
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      return file;
+    } catch {
+      // Not in this directory.
+    }
   }
+  return undefined;
+}
+
+/**
+ * How to get the missing packages: apt-get when we are root and it exists, else one sentence
+ * for the user. Pure, so the unit tests can check every case.
+ */
+export function planSystemPackages(missing, { isRoot, hasAptGet }, neededBy = 'code-server') {
+  if (missing.length === 0) return { action: 'none' };
+  if (isRoot && hasAptGet) return { action: 'apt-get', packages: missing };
+  const list = missing.join(' ');
+  return {
+    action: 'tell',
+    sentence: `${neededBy} needs the system package${missing.length > 1 ? 's' : ''} ${list}: install ${missing.length > 1 ? 'them' : 'it'} (on Debian or Ubuntu: sudo apt-get install -y ${list}) and run npm start again.`,
+  };
+}
+
+/** Makes sure `packages` are there, installing them when it can; else says what to do and exits. */
+export function ensureSystemPackages(packages = SYSTEM_PACKAGES, neededBy = 'code-server') {
+  const missing = packages.filter((p) => !p.present()).map((p) => p.name);
+  const plan = planSystemPackages(missing, { isRoot: process.getuid?.() === 0, hasAptGet: findOnPath('apt-get') !== undefined }, neededBy);
+  if (plan.action === 'none') return;
+  if (plan.action === 'tell') fail(plan.sentence);
+  console.log(`install-code-server: installing ${plan.packages.join(' ')} with apt-get`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...plan.packages], { stdio: 'inherit', env }).status === 0;
+  // A fresh machine often has no package lists yet.
+  if (!install() && !(spawnSync('apt-get', ['update'], { stdio: 'inherit', env }).status === 0 && install())) {
+    fail(`apt-get could not install ${plan.packages.join(' ')}; see its output above.`);
+  }
+  const still = packages.filter((p) => !p.present()).map((p) => p.name);
+  if (still.length) fail(`apt-get ran, but ${still.join(' ')} is still missing.`);
+}
+
+function seedRipgrepCache(tmp) {
+  const rg = findOnPath('rg');
   if (os.arch() !== 'x64') {
     fail(`only x86_64 is supported here (this machine is ${os.arch()}).`);
   }
@@ -70,11 +124,13 @@ function checkInstall() {
   }
 }
 
-function main() {
+/** Installs code-server unless it is there; on failure says why in one sentence and exits. */
+export function ensureCodeServer() {
   if (isComplete()) {
     console.log(`install-code-server: code-server ${CODE_SERVER_VERSION} already in ${path.relative(repoRoot, installDir)}`);
-    return;
+    return true;
   }
+  ensureSystemPackages();
   const started = Date.now();
   console.log(`install-code-server: installing code-server ${CODE_SERVER_VERSION} into ${path.relative(repoRoot, installDir)} (about a minute)`);
   fs.rmSync(installDir, { recursive: true, force: true });
@@ -91,6 +147,9 @@ function main() {
       ...process.env,
       TMPDIR: tmp,
       npm_config_unsafe_perm: 'true',
+      // node-gyp downloads Node's headers from nodejs.org unless told where they are; Node's own
+      // builds and Debian/NodeSource packages ship them beside the binary.
+      ...(!process.env.npm_config_nodedir && fs.existsSync(path.join(nodePrefix, 'include', 'node', 'node.h')) ? { npm_config_nodedir: nodePrefix } : {}),
       npm_config_yes: 'true',
       // npm 11 runs no dependency install scripts unless allowed, and code-server needs many
       // (its own postinstall runs `npm install` in lib/vscode and lib/vscode/extensions, building
@@ -115,8 +174,9 @@ function main() {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   console.log(`install-code-server: done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return true;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main();
+  ensureCodeServer();
 }

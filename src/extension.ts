@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { AwsSession } from './platform/aws';
 import { CommandRegistry } from './platform/commands';
 import { createLog } from './platform/log';
-import { readSettings } from './platform/settings';
+import { installProcesses } from './platform/processes';
+import { readSettings, warnIgnoredMachineSettings } from './platform/settings';
 import { activateExplorer } from './features/explorer/activation';
 import { activateScaffold } from './features/scaffold/activation';
 import { activatePipeline } from './features/pipeline/activation';
@@ -12,11 +13,13 @@ import { activateQuality, type QualityApi } from './features/quality/activation'
 import { activateImages, type ImagesFeature } from './features/images/activation';
 import { activateLocalStack, type LocalStackApi } from './features/localStack/activation';
 import { activateLogs } from './features/logs/activation';
+import { activateWalkthrough } from './features/walkthrough/activation';
 import type { TailSessions } from './features/logs/tailSessions';
 
 /** What activate() returns; the in-host tests read it. */
 export interface ExtensionApi {
   activationMs: number;
+  session: AwsSession;
   clusterTree: ClusterTreeProvider;
   pipeline: PipelineRuns;
   quality: QualityApi;
@@ -30,7 +33,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const { channel, logger } = createLog();
   const session = new AwsSession(logger);
   const registry = new CommandRegistry(context, logger);
-  context.subscriptions.push(channel, session);
+  context.subscriptions.push(channel, session, installProcesses(logger), warnIgnoredMachineSettings(context.globalState));
 
   const images = activateImages(context, { session, registry, logger });
   const clusterTree = activateExplorer(context, { session, registry, logger, channel, imageBuild: images.imageBuild });
@@ -43,10 +46,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   }));
 
   const localStack = activateLocalStack(context, { registry, logger, logTails });
+  activateWalkthrough(context, registry);
 
   const activationMs = performance.now() - started;
   logger.info(`Airflow on ECS ${context.extension.packageJSON.version} activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, clusterTree, pipeline, quality, images, localStack, logTails };
+  return { activationMs, session, clusterTree, pipeline, quality, images, localStack, logTails };
 }
 
 export function deactivate(): void {

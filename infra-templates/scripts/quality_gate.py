@@ -12,7 +12,8 @@ Run after `sonar-scanner` in the DAG pipeline (../codebuild/buildspec-dags.yml):
 
 Standard library only. The token comes from SONAR_TOKEN and is sent in the
 Authorization header (Bearer by default, Basic with SONAR_AUTH_SCHEME=basic); it is
-never printed, and it is never sent over plain http except to a loopback host.
+never printed, it is never sent over plain http except to a loopback host, and redirects
+are refused, so it never follows one to another host (or from https to http).
 
 Exit codes: 0 gate passed, 1 gate failed (or the analysis failed), 2 could not
 decide (bad configuration, HTTP error, timeout).
@@ -42,6 +43,18 @@ class GateError(Exception):
     """A problem that prevents a decision; the message is meant for the build log."""
 
 
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """urllib follows redirects with the same headers, the token included: refuse them instead."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        fp.close()
+        origin = urllib.parse.urlparse(req.full_url)
+        raise GateError(
+            f"{origin.scheme}://{origin.netloc} answered HTTP {code}, redirecting to {newurl}; redirects are refused "
+            f"so SONAR_TOKEN goes only to the configured host. Set SONAR_HOST_URL (or --host) to the server's real address."
+        )
+
+
 class SonarClient:
     def __init__(self, host: str, token: str | None, auth_scheme: str = "bearer", timeout: float = 30.0):
         parsed = urllib.parse.urlparse(host)
@@ -55,6 +68,7 @@ class SonarClient:
         self._token = token
         self._auth_scheme = auth_scheme.lower()
         self._timeout = timeout
+        self._opener = urllib.request.build_opener(_RefuseRedirects())
 
     def redact(self, text: str) -> str:
         if self._token:
@@ -76,7 +90,7 @@ class SonarClient:
         url = f"{self.host}/{path.lstrip('/')}?{query}"
         request = urllib.request.Request(url, headers=self._headers(), method="GET")
         try:
-            with urllib.request.urlopen(request, timeout=self._timeout) as response:
+            with self._opener.open(request, timeout=self._timeout) as response:
                 body = response.read().decode("utf-8")
         except urllib.error.HTTPError as err:
             raise GateError(self._explain_http_error(err, path)) from None
@@ -198,9 +212,24 @@ def fetch_findings(client: SonarClient, project_key: str, branch: str | None,
     }
 
 
+WHOLE_GATE = "*"
+
+
 def evaluate(project_status: dict, metrics: list[str]) -> dict:
-    """Decides from projectStatus which watched conditions failed."""
+    """Decides from projectStatus which watched conditions failed. With metrics ["*"] the
+    gate's own overall status decides, and every failing condition is listed."""
     conditions = project_status.get("conditions", []) or []
+    if metrics == [WHOLE_GATE]:
+        failed = [c for c in conditions if c.get("status") == "ERROR"]
+        return {
+            "passed": project_status.get("status") != "ERROR" and not failed,
+            "gateStatus": project_status.get("status"),
+            "checkedMetrics": metrics,
+            "failedConditions": failed,
+            "otherFailedConditions": [],
+            "missingMetrics": [],
+            "conditions": conditions,
+        }
     by_metric = {c.get("metricKey"): c for c in conditions}
     failed = [c for c in conditions if c.get("metricKey") in metrics and c.get("status") == "ERROR"]
     other_errors = [c for c in conditions if c.get("metricKey") not in metrics and c.get("status") == "ERROR"]
@@ -227,7 +256,8 @@ RATING_NAMES = {"1": "A", "2": "B", "3": "C", "4": "D", "5": "E"}
 def explain(result: dict) -> list[str]:
     lines: list[str] = []
     if result["passed"]:
-        lines.append(f"Quality gate PASSED for {', '.join(result['checkedMetrics'])} "
+        checked = "every condition" if result["checkedMetrics"] == [WHOLE_GATE] else ", ".join(result["checkedMetrics"])
+        lines.append(f"Quality gate PASSED for {checked} "
                      f"(overall gate status {result.get('gateStatus')}).")
     else:
         lines.append("Quality gate FAILED:")
@@ -259,7 +289,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="Sonar server URL (env SONAR_HOST_URL; default: serverUrl from report-task.txt, else https://sonarcloud.io)")
     parser.add_argument("--report-task", default=env("SONAR_REPORT_TASK", ".scannerwork/report-task.txt"))
     parser.add_argument("--metrics", default=env("QUALITY_GATE_METRICS", "new_security_rating"),
-                        help="comma-separated metric keys whose ERROR fails the build")
+                        help="comma-separated metric keys whose ERROR fails the build; * for the gate's overall status")
     parser.add_argument("--project-key", default=env("SONAR_PROJECT_KEY"))
     parser.add_argument("--organization", default=env("SONAR_ORGANIZATION"))
     parser.add_argument("--branch", default=env("SONAR_BRANCH"))

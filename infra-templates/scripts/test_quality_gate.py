@@ -38,6 +38,7 @@ class FakeSonar:
         self.gate = {"status": "OK", "conditions": [condition("new_security_rating", "OK", "1")]}
         self.issue_count = 3
         self.accepted_token = TOKEN
+        self.redirect_to: str | None = None
         self.requests: list[tuple[str, dict, str | None]] = []
         fake = self
 
@@ -50,6 +51,12 @@ class FakeSonar:
                 query = {k: v[0] for k, v in urllib.parse.parse_qs(parsed.query).items()}
                 auth = self.headers.get("Authorization")
                 fake.requests.append((parsed.path, query, auth))
+                if fake.redirect_to:
+                    self.send_response(302)
+                    self.send_header("Location", fake.redirect_to + self.path)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return None
                 if not fake.authorised(auth):
                     # Real servers do not echo tokens; this one does, to prove redaction works.
                     presented = (auth or "").split(" ", 1)[-1]
@@ -209,6 +216,20 @@ class QualityGateScriptTest(unittest.TestCase):
         proc = self.run_gate("--metrics", "new_security_rating,new_coverage")
         self.assertEqual(proc.returncode, 1, proc.stdout + proc.stderr)
 
+    def test_star_fails_on_the_overall_gate_status(self):
+        self.sonar.gate = {"status": "ERROR", "conditions": [
+            condition("new_security_rating", "OK", "1"), condition("new_coverage", "ERROR", "10", "80")]}
+        proc = self.run_gate("--metrics", "*")
+        self.assertEqual(proc.returncode, 1, proc.stdout + proc.stderr)
+        self.assertIn("new_coverage is 10", proc.stdout)
+        self.assertEqual([c["metricKey"] for c in self.results()["failedConditions"]], ["new_coverage"])
+
+    def test_star_passes_a_passing_gate(self):
+        self.sonar.gate = {"status": "OK", "conditions": [condition("new_security_rating", "OK", "1")]}
+        proc = self.run_gate("--metrics", "*")
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        self.assertIn("PASSED for every condition", proc.stdout)
+
     def test_pending_then_in_progress_then_success(self):
         self.sonar.ce_statuses = ["PENDING", "IN_PROGRESS", "SUCCESS"]
         proc = self.run_gate()
@@ -253,6 +274,18 @@ class QualityGateScriptTest(unittest.TestCase):
         proc = self.run_gate("--auth-scheme", "basic")
         self.assertEqual(proc.returncode, 0, proc.stderr)
         self.assertTrue(all(auth.startswith("Basic ") for _, _, auth in self.sonar.requests))
+        self.assertTokenNotLeaked(proc)
+
+    def test_a_redirect_is_refused_and_the_token_never_reaches_its_target(self):
+        elsewhere = FakeSonar()
+        self.addCleanup(elsewhere.close)
+        self.sonar.redirect_to = elsewhere.url
+        proc = self.run_gate()
+        self.assertEqual(proc.returncode, 2, proc.stdout + proc.stderr)
+        self.assertIn("HTTP 302", proc.stderr)
+        self.assertIn("redirects are refused", proc.stderr)
+        self.assertEqual(len(self.sonar.requests), 1, "stopped at the first redirect")
+        self.assertEqual(elsewhere.requests, [], "the redirect target was never asked, so it never saw the token")
         self.assertTokenNotLeaked(proc)
 
     def test_missing_report_task(self):

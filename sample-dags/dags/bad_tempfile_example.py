@@ -15,9 +15,10 @@ permissions. Delete this DAG once you have seen the finding in the editor.
 from __future__ import annotations
 
 import tempfile
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from airflow.decorators import dag, task
+import pendulum
+from airflow.sdk import dag, task
 
 DEFAULT_ARGS = {
     "owner": "data-engineering",
@@ -30,7 +31,7 @@ DEFAULT_ARGS = {
     dag_id="bad_tempfile_example",
     description="BAD EXAMPLE: insecure temporary files, kept to demonstrate the SonarCloud gate.",
     schedule=None,
-    start_date=datetime(2024, 1, 1),
+    start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
     catchup=False,
     default_args=DEFAULT_ARGS,
     tags=["example", "bad-practice"],

@@ -1,14 +1,18 @@
-"""Extract-transform-load example written with the TaskFlow API.
+"""Extract-transform-load example written with the TaskFlow API (Airflow 3 task SDK).
 
 Everything that touches the outside world happens inside tasks, never at import
-time: the scheduler parses this file every few seconds on every node.
+time: the dag-processor parses this file continuously. The load step updates the
+``orders_summary`` asset, which starts ``orders_report`` (asset_consumer.py).
 """
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from airflow.decorators import dag, task
+import pendulum
+from airflow.sdk import Asset, dag, task
+
+ORDERS_SUMMARY = Asset(name="orders_summary", uri="file:///opt/airflow/data/orders_summary.json")
 
 DEFAULT_ARGS = {
     "owner": "data-engineering",
@@ -21,7 +25,7 @@ DEFAULT_ARGS = {
     dag_id="etl_taskflow",
     description="Small TaskFlow ETL: extract orders, total them per customer, load the summary.",
     schedule="@daily",
-    start_date=datetime(2024, 1, 1),
+    start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
     catchup=False,
     default_args=DEFAULT_ARGS,
     tags=["example", "taskflow"],
@@ -40,7 +44,7 @@ def etl_taskflow():
             totals[order["customer"]] = totals.get(order["customer"], 0.0) + float(order["amount"])
         return totals
 
-    @task
+    @task(outlets=[ORDERS_SUMMARY])
     def load(totals: dict[str, float]) -> None:
         for customer, amount in sorted(totals.items()):
             print(f"customer={customer} total={amount:.2f}")

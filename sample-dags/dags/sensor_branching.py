@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from airflow import DAG
-from airflow.decorators import task
-from airflow.operators.empty import EmptyOperator
-from airflow.sensors.filesystem import FileSensor
+import pendulum
+from airflow.providers.standard.operators.empty import EmptyOperator
+from airflow.providers.standard.sensors.filesystem import FileSensor
+from airflow.sdk import DAG, task
 
 DEFAULT_ARGS = {
     "owner": "data-engineering",
@@ -21,7 +21,7 @@ with DAG(
     dag_id="sensor_branching",
     description="FileSensor followed by a @task.branch decision.",
     schedule="@hourly",
-    start_date=datetime(2024, 1, 1),
+    start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
     catchup=False,
     default_args=DEFAULT_ARGS,
     tags=["example", "sensor", "branching"],

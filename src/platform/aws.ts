@@ -1,11 +1,29 @@
 import * as vscode from 'vscode';
-import { resolveConnection, type AwsConnection } from '../core/aws/connection';
+import { connectionLabel, listProfiles, resolveConnection, summarizeConnection, type AwsConnection } from '../core/aws/connection';
 import { createCodeBuildApi, type CodeBuildApi } from '../core/aws/codebuild';
 import { createEcsApi, type EcsApi } from '../core/aws/ecs';
 import { createEcrApi, type EcrApi } from '../core/aws/ecr';
+import { createElbApi, type ElbApi } from '../core/aws/elb';
 import { createLogsApi, type LogsApi } from '../core/aws/logs';
+import { AwsProblem, type AwsProblemKind } from '../core/aws/errors';
 import type { Logger } from '../core/log';
 import { readSettings, SECTION } from './settings';
+
+/**
+ * Failures of the connection itself, which every AWS view explains with its welcome content
+ * (a sentence and the buttons that fix it: Select Region, Select AWS Profile, Open Settings)
+ * instead of an error row. The view's `<view>.state` context key names the kind.
+ */
+const CONNECTION_KINDS: ReadonlySet<AwsProblemKind> = new Set(['noRegion', 'noCredentials', 'ssoExpired', 'unknownProfile', 'invalidEndpoint', 'network', 'badResponse']);
+
+export function connectionProblem(err: unknown): AwsProblemKind | undefined {
+  return err instanceof AwsProblem && CONNECTION_KINDS.has(err.kind) ? err.kind : undefined;
+}
+
+/** Sets the context key a view's welcome content reads. */
+export function setViewState(key: string, state: string): Thenable<unknown> {
+  return vscode.commands.executeCommand('setContext', key, state);
+}
 
 /**
  * The AWS connection from settings, and SDK clients built on first use. Settings changes
@@ -55,7 +73,7 @@ export class AwsSession implements vscode.Disposable {
     const conn = await this.connection();
     const cached = this.apis.get(service);
     if (cached?.conn === conn) return cached.api as T;
-    if (this.apis.size === 0) this.logger.info(`AWS: profile ${conn.profile}, region ${conn.region}${conn.endpoint ? `, endpoint ${conn.endpoint}` : ''}`);
+    if (this.apis.size === 0) this.logger.info(`AWS: credentials from ${conn.profile ? `profile ${conn.profile}` : `the default chain (${conn.source})`}, region ${conn.region}${conn.endpoint ? `, endpoint ${conn.endpoint}` : ''}`);
     const api = create(conn, this.logger);
     this.apis.set(service, { conn, api });
     return api;
@@ -69,10 +87,17 @@ export class AwsSession implements vscode.Disposable {
     return this.api('logs', createLogsApi);
   }
 
-  /** `profile @ region` for view descriptions, without waiting on anything slow. */
-  label(): string {
-    const { profile, region } = readSettings().connection;
-    return `${profile || process.env.AWS_PROFILE || 'default'} @ ${region || process.env.AWS_REGION || 'profile region'}`;
+  elb(): Promise<ElbApi> {
+    return this.api('elb', createElbApi);
+  }
+
+  /**
+   * `source @ region` for view descriptions (`env @ eu-west-1`, `sso-dev @ eu-west-1`): where the
+   * credentials come from, read from settings, environment and profile files, never from AWS.
+   */
+  async label(): Promise<string> {
+    const profiles = await listProfiles().catch(() => []);
+    return connectionLabel(summarizeConnection(readSettings().connection, process.env, profiles));
   }
 
   dispose(): void {

@@ -3,6 +3,7 @@ import { AwsProblem } from '../core/aws/errors';
 import { ComposeNotFound } from '../core/docker/composeCli';
 import { DockerUnavailable } from '../core/docker/engine';
 import type { Logger } from '../core/log';
+import { ExecutableNotFound, UntrustedWorkspace } from '../core/process/runner';
 import { SonarProblem } from '../core/sonar/client';
 import { openSetting } from './settings';
 
@@ -22,6 +23,9 @@ export class UserFacingError extends Error {
 /** Command ids the error buttons run; they belong to the explorer's connection commands. */
 export const CONNECTION_COMMANDS = {
   selectProfile: 'airflowEcs.selectProfile',
+  selectRegion: 'airflowEcs.selectRegion',
+  useDefaultCredentials: 'airflowEcs.useDefaultCredentials',
+  openEndpointSettings: 'airflowEcs.openEndpointSettings',
   ssoLogin: 'airflowEcs.ssoLogin',
   showLog: 'airflowEcs.showLog',
 } as const;
@@ -40,22 +44,31 @@ export function describeFailure(error: unknown): { message: string; actions: Use
   const showLog = runCommand('Show Log', CONNECTION_COMMANDS.showLog);
   if (error instanceof SonarProblem) return describeSonarFailure(error, showLog);
   if (error instanceof UserFacingError) return { message: error.message, actions: [...error.actions, showLog] };
+  if (error instanceof UntrustedWorkspace) {
+    return { message: error.message, actions: [{ title: 'Manage Workspace Trust', run: () => vscode.commands.executeCommand('workbench.trust.manage') }] };
+  }
+  if (error instanceof ExecutableNotFound) return { message: error.message, actions: [showLog] };
   if (!(error instanceof AwsProblem)) {
     return { message: error instanceof Error ? error.message : String(error), actions: [showLog] };
   }
   switch (error.kind) {
+    case 'noRegion':
+      return { message: `${error.message} Choose the region of your Airflow cluster.`, actions: [runCommand('Select Region', CONNECTION_COMMANDS.selectRegion)] };
     case 'noCredentials':
-      return { message: `${error.message} Select a profile, or configure one with the AWS CLI.`, actions: [runCommand('Select AWS Profile', CONNECTION_COMMANDS.selectProfile), showLog] };
+      return { message: `${error.message} Select a profile, use the default credential chain (environment variables, AWS_PROFILE, SSO, instance roles), or configure a profile with the AWS CLI.`, actions: [runCommand('Select AWS Profile', CONNECTION_COMMANDS.selectProfile), runCommand('Use Default Credential Chain', CONNECTION_COMMANDS.useDefaultCredentials), showLog] };
     case 'ssoExpired':
       return { message: `${error.message} Sign in again to continue.`, actions: [runCommand('Sign In with AWS SSO', CONNECTION_COMMANDS.ssoLogin)] };
     case 'unknownProfile':
-      return { message: error.message, actions: [runCommand('Select AWS Profile', CONNECTION_COMMANDS.selectProfile), { title: 'Open Settings', run: () => openSetting('aws.profile') }] };
+      return { message: error.message, actions: [runCommand('Select AWS Profile', CONNECTION_COMMANDS.selectProfile), runCommand('Use Default Credential Chain', CONNECTION_COMMANDS.useDefaultCredentials)] };
     case 'invalidEndpoint':
       return { message: error.message, actions: [{ title: 'Open Settings', run: () => openSetting('aws.endpointUrl') }] };
     case 'accessDenied':
       return { message: `${error.message} Ask your AWS administrator to allow ${error.action ?? 'it'} for your role.`, actions: [showLog] };
     case 'network':
       return { message: `${error.message} Check your connection or the endpoint URL setting.`, actions: [{ title: 'Open Settings', run: () => openSetting('aws.endpointUrl') }, showLog] };
+    case 'badResponse':
+    case 'unsupported':
+      return { message: error.message, actions: [{ title: 'Open Settings', run: () => openSetting('aws.endpointUrl') }, showLog] };
     default:
       return { message: error.message, actions: [showLog] };
   }
@@ -89,7 +102,7 @@ export function isCancellation(error: unknown): boolean {
  * sentence is the whole story. Anything else is a bug, whose stack trace is worth logging.
  */
 export function isExpected(error: unknown): boolean {
-  return [UserFacingError, AwsProblem, SonarProblem, DockerUnavailable, ComposeNotFound].some((kind) => error instanceof kind);
+  return [UserFacingError, UntrustedWorkspace, ExecutableNotFound, AwsProblem, SonarProblem, DockerUnavailable, ComposeNotFound].some((kind) => error instanceof kind);
 }
 
 /** Shows a failure as a message with buttons; the log gets one line, or the stack trace of a bug; cancellation stays silent. */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ConnectionSettings } from '../core/aws/connection';
+import { resolveMachineSetting, type MachineInspect } from '../core/machineSettings';
 import type { ComposeCommandSetting } from '../core/docker/composeCli';
 import { DEFAULT_LABEL_NAMES, type LabelNames } from '../core/ecr/labels';
 import type { SonarOverrides } from '../core/sonar/properties';
@@ -49,7 +50,7 @@ export function readSettings(): ExtensionSettings {
       profile: cfg.get<string>('aws.profile', '').trim(),
       region: cfg.get<string>('aws.region', '').trim(),
       // Declared with "scope": "machine", so a workspace can never redirect signed requests.
-      endpoint: cfg.get<string>('aws.endpointUrl', '').trim(),
+      endpoint: machineSetting(cfg, 'aws.endpointUrl').value,
     },
     refreshIntervalSeconds: Number.isFinite(interval) && interval >= 0 ? interval : 30,
     pipeline: {
@@ -58,7 +59,7 @@ export function readSettings(): ExtensionSettings {
     },
     sonar: {
       // Machine-scoped like the AWS endpoint: the Sonar token is sent to this host.
-      host: cfg.get<string>('sonar.hostUrl', '').trim(),
+      host: machineSetting(cfg, 'sonar.hostUrl').value,
       organization: cfg.get<string>('sonar.organization', '').trim(),
       projectKey: cfg.get<string>('sonar.projectKey', '').trim(),
     },
@@ -81,10 +82,54 @@ export function readSettings(): ExtensionSettings {
   };
 }
 
+/** Settings declared with "scope": "machine": endpoints that signed requests and the Sonar token go to. */
+const MACHINE_KEYS = ['aws.endpointUrl', 'sonar.hostUrl'] as const;
+type MachineKey = (typeof MACHINE_KEYS)[number];
+
+function machineSetting(cfg: vscode.WorkspaceConfiguration, key: MachineKey) {
+  return resolveMachineSetting(cfg.inspect(key) as MachineInspect | undefined, vscode.env.remoteName !== undefined);
+}
+
+/** Writes one application-scoped key (profile, region) to User settings; nothing else is touched. */
 export async function updateUserSetting(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration(SECTION).update(key, value, vscode.ConfigurationTarget.Global);
 }
 
+/** Opens a setting where VS Code reads it: a machine setting of a remote window in the Remote settings. */
 export function openSetting(key: string): Thenable<unknown> {
-  return vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.${key}`);
+  const query = `${SECTION}.${key}`;
+  if (vscode.env.remoteName !== undefined && (MACHINE_KEYS as readonly string[]).includes(key)) {
+    return vscode.commands.executeCommand('workbench.action.openRemoteSettings', { query });
+  }
+  return vscode.commands.executeCommand('workbench.action.openSettings', query);
+}
+
+const IGNORED_SAID_KEY = 'airflowEcs.ignoredMachineSettingsSaid';
+
+/**
+ * Says once (per key and value, across restarts) when a machine setting sits in the User
+ * settings of a remote window, which ignores it, with the button that opens the Remote
+ * settings. VS Code only shows such values until it next reads the settings, so this looks
+ * at start-up and on every change.
+ */
+export function warnIgnoredMachineSettings(state: vscode.Memento): vscode.Disposable {
+  const check = () => {
+    const cfg = vscode.workspace.getConfiguration(SECTION);
+    const said = state.get<Record<string, string>>(IGNORED_SAID_KEY, {});
+    for (const key of MACHINE_KEYS) {
+      const { ignoredUserValue } = machineSetting(cfg, key);
+      if (!ignoredUserValue || said[key] === ignoredUserValue) continue;
+      said[key] = ignoredUserValue;
+      void state.update(IGNORED_SAID_KEY, said);
+      void vscode.window.showWarningMessage(
+        `${SECTION}.${key} is set in your User settings ("${ignoredUserValue}"), but this remote window reads machine settings only from the Remote settings, so it is not used. Set it in the Remote settings.`,
+        'Open Remote Settings',
+      ).then((picked) => picked && openSetting(key));
+    }
+  };
+  const timer = setTimeout(check, 0);
+  const listener = vscode.workspace.onDidChangeConfiguration((e) => {
+    if (MACHINE_KEYS.some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) check();
+  });
+  return { dispose: () => { clearTimeout(timer); listener.dispose(); } };
 }

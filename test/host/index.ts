@@ -5,7 +5,8 @@ import { formatHostResult } from '../support/hostResult';
 import { runMochaFiles } from '../support/mochaRun';
 
 export async function run(): Promise<void> {
-  const counts = await runMochaFiles(path.join(__dirname, 'suite'), 60_000);
+  // run.ts picks the folder: suite/ for the main run, the others for runs with their own workspace.
+  const counts = await runMochaFiles(path.join(__dirname, process.env.AIRFLOW_ECS_HOST_SUITE ?? 'suite'), 60_000);
   console.log(formatHostResult(counts));
   if (counts.failed > 0) {
     throw new Error(`${counts.failed} in-host test(s) failed`);

@@ -23,7 +23,7 @@ describe('test harness: startCodeServer', () => {
       assert.ok(['alive', 'expired'].includes((await health.json()).status));
       const read = (scope: string): unknown => JSON.parse(fs.readFileSync(path.join(server.dir, 'ud', scope, 'settings.json'), 'utf8'));
       assert.deepEqual(read('User'), { 'editor.fontSize': 15 });
-      assert.deepEqual(read('Machine'), { 'airflowEcs.aws.endpointUrl': 'http://127.0.0.1:1' });
+      assert.deepEqual(read('Machine'), { 'workbench.welcomePage.walkthroughs.openOnInstall': false, 'airflowEcs.aws.endpointUrl': 'http://127.0.0.1:1' });
     } finally {
       await server.stop();
       fs.rmSync(workspace, { recursive: true, force: true });

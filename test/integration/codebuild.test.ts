@@ -7,7 +7,7 @@ import { createCodeBuildApi, type CodeBuildApi } from '../../src/core/aws/codebu
 import { resolveConnection } from '../../src/core/aws/connection';
 import { AwsProblem } from '../../src/core/aws/errors';
 import { upstreamState } from '../../src/core/git/upstream';
-import { failureReason, outcome } from '../../src/core/pipeline/buildModel';
+import { failureReason, outcome, parseEnvironment, type EnvironmentOverride } from '../../src/core/pipeline/buildModel';
 import { BuildWatcher, type WatcherTiming } from '../../src/core/pipeline/buildWatcher';
 import { silentLogger } from '../../src/core/log';
 import { startFakeAws, type FakeAws } from '../support/fakeAws';
@@ -54,6 +54,24 @@ describe('CodeBuild against the local AWS endpoint (real SDK)', () => {
     assert.equal(outcome(final), 'succeeded');
     assert.ok(seen.length >= 3, `saw ${seen.join(',')}`);
     assert.deepEqual(await api.listBuildIds('airflow-dags', 10), [build.id]);
+  });
+
+  it('sends ssm: and secret: overrides as PARAMETER_STORE and SECRETS_MANAGER, the rest as PLAINTEXT', async () => {
+    codebuild.seed([{ name: 'airflow-dags', phaseMs: 10_000 }]);
+    const environment = parseEnvironment('DB_PASSWORD=ssm:/airflow/db; SONAR_TOKEN=secret:sonar-token; DRY_RUN=1') as EnvironmentOverride[];
+    const build = await api.startBuild({ project: 'airflow-dags', environment });
+    assert.deepEqual(build.environment?.environmentVariables, [
+      { name: 'DB_PASSWORD', value: '/airflow/db', type: 'PARAMETER_STORE' },
+      { name: 'SONAR_TOKEN', value: 'sonar-token', type: 'SECRETS_MANAGER' },
+      { name: 'DRY_RUN', value: '1', type: 'PLAINTEXT' },
+    ]);
+    await api.stopBuild(build.id!);
+  });
+
+  it('the fake refuses an override type outside the API enum, as CodeBuild does', async () => {
+    codebuild.seed([{ name: 'airflow-dags' }]);
+    await assert.rejects(api.startBuild({ project: 'airflow-dags', environment: [{ name: 'X', value: '1', type: 'SECRET' as 'PLAINTEXT' }] }),
+      (err: unknown) => err instanceof AwsProblem && /environmentVariablesOverride\.1\.member\.type/.test(err.message));
   });
 
   it('reports the quality gate failure with its message', async () => {

@@ -40,7 +40,9 @@ describe('ECR labels, scans and deployments against the local AWS endpoint', () 
     const plain = await readImageLabels(api, 'airflow', digests.airflow[0], undefined, 5000);
     assert.deepEqual(plain, { state: 'labels', labels: LABELS });
     const multi = await readImageLabels(api, 'airflow', digests.airflow[1], undefined, 5000);
-    assert.deepEqual(multi, { state: 'labels', labels: { BUILD_NUMBER: '43' } });
+    assert.equal(multi.state, 'labels');
+    assert.deepEqual(multi.state === 'labels' && multi.labels, { BUILD_NUMBER: '43' });
+    assert.deepEqual(Object.values(multi.index?.platforms ?? {}), ['linux/arm64', 'linux/amd64']);
     assert.equal(aws.countCalls('BatchGetImage'), 3, 'the index costs a second BatchGetImage');
   });
 
@@ -97,6 +99,10 @@ describe('ECR labels, scans and deployments against the local AWS endpoint', () 
     }
     await assert.rejects(api.scanFindings('basic', digests.basic[1]), (e: unknown) => e instanceof AwsProblem && e.kind === 'notFound');
     assert.equal(await api.startScan('basic', digests.basic[1]), 'IN_PROGRESS');
+    // ECR allows one basic scan per image a day; the SDK would retry LimitExceededException as throttling.
+    aws.calls.length = 0;
+    await assert.rejects(api.startScan('basic', digests.basic[1]), /scan quota for this image is used up/);
+    assert.equal(aws.countCalls('StartImageScan'), 1, 'the quota error is not retried');
     const auth = await api.authorization();
     assert.deepEqual([auth.username, auth.password], ['AWS', 'fake-ecr-password']);
   });

@@ -77,7 +77,10 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   const userDataDir = path.join(dir, 'ud');
   const extensionsDir = path.join(dir, 'exts');
   writeJson(path.join(userDataDir, 'User', 'settings.json'), opts.userSettings ?? {});
-  writeJson(path.join(userDataDir, 'Machine', 'settings.json'), opts.machineSettings ?? {});
+  // The extension's Getting Started walkthrough opens on first activation unless VS Code's own
+  // setting says no: tests that do not look at it keep the editor area to themselves. The
+  // setting is machine-scoped, so in this remote window it counts only in the Machine settings.
+  writeJson(path.join(userDataDir, 'Machine', 'settings.json'), { 'workbench.welcomePage.walkthroughs.openOnInstall': false, ...opts.machineSettings });
   fs.writeFileSync(path.join(dir, 'config.yaml'), 'auth: none\n');
   const env: NodeJS.ProcessEnv = {
     ...process.env,

@@ -72,9 +72,32 @@ export interface Workbench extends Browser {
   waitForNotification(text: string): Promise<Locator>;
   clickActivityBar(title: string): Promise<void>;
   contextMenu(row: Locator, itemLabel: string): Promise<void>;
+  /**
+   * Clicks like a person on a busy machine: the pointer leaves first so hovers and tooltips close,
+   * a click that an overlay swallowed is retried, and with `until` the click is repeated until the
+   * state it should lead to shows (each wait bounded; the last failure is thrown).
+   */
+  click(target: Locator, opts?: ClickOptions): Promise<void>;
+  /** Expands a tree row (clicking only while it is collapsed) until `child` shows. */
+  expand(row: Locator, child: Locator): Promise<void>;
+  /** Moves the pointer to an empty spot and waits for hovers and tooltips to close. */
+  clearOverlays(): Promise<void>;
+  /** Runs a view's title-bar action: a toolbar button, else an item of its "More Actions..." menu. */
+  viewTitleAction(viewTitle: string, actionTitle: string): Promise<void>;
   /** Drags the side bar's edge so long tree descriptions fit in screenshots. */
   widenSideBar(width: number): Promise<void>;
 }
+
+export interface ClickOptions {
+  button?: 'left' | 'right';
+  /** Resolves once the click had its effect; gets the time it may wait. */
+  until?: (timeoutMs: number) => Promise<unknown>;
+  attempts?: number;
+  /** Hovered before the click: view title actions only show while their header is hovered. */
+  hover?: Locator;
+}
+
+const OVERLAYS = '.workbench-hover-container, .monaco-hover:not(.hidden), .context-view .monaco-hover';
 
 export async function openWorkbench(url: string, opts: { timeoutMs?: number } = {}): Promise<Workbench> {
   const browser = await launchBrowser();
@@ -124,8 +147,55 @@ export async function openWorkbench(url: string, opts: { timeoutMs?: number } = 
     }
   };
 
+  const clearOverlays = async (): Promise<void> => {
+    // The lower part of the activity bar is empty and shows no hover of its own.
+    const bar = await page.locator('.part.activitybar').boundingBox();
+    if (bar) await page.mouse.move(bar.x + bar.width / 2, bar.y + bar.height * 0.7);
+    await page.waitForFunction(
+      (selector) => ![...document.querySelectorAll<HTMLElement>(selector)].some((el) => el.offsetParent !== null && el.getBoundingClientRect().height > 0),
+      OVERLAYS,
+      { timeout: 5000 },
+    ).catch(() => page.keyboard.press('Escape'));
+  };
+
+  const click = async (target: Locator, opts: ClickOptions = {}): Promise<void> => {
+    const attempts = opts.attempts ?? 4;
+    for (let attempt = 1; ; attempt++) {
+      const last = attempt === attempts;
+      await clearOverlays();
+      try {
+        if (opts.hover) await opts.hover.hover({ timeout: last ? 30_000 : 5000 });
+        await target.click({ button: opts.button ?? 'left', timeout: last ? 30_000 : 5000 });
+        if (opts.until) await opts.until(last ? 30_000 : 8000);
+        return;
+      } catch (err) {
+        if (last) throw err;
+      }
+    }
+  };
+
+  const expand = async (row: Locator, child: Locator): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      const last = attempt === 4;
+      await clearOverlays();
+      try {
+        // A second click on an expanded row would collapse it again.
+        if ((await row.first().getAttribute('aria-expanded', { timeout: last ? 30_000 : 5000 })) !== 'true') {
+          await row.first().click({ timeout: last ? 30_000 : 5000 });
+        }
+        await child.first().waitFor({ timeout: last ? 30_000 : 8000 });
+        return;
+      } catch (err) {
+        if (last) throw err;
+      }
+    }
+  };
+
   return {
     ...browser,
+    click,
+    expand,
+    clearOverlays,
     findCommand,
     runCommand: async (title) => {
       await findCommand(title);
@@ -155,12 +225,35 @@ export async function openWorkbench(url: string, opts: { timeoutMs?: number } = 
       await page.mouse.move(box.x + width, y, { steps: 5 });
       await page.mouse.up();
     },
+    viewTitleAction: async (viewTitle, actionTitle) => {
+      const header = page.locator(`.pane-header[aria-label^="${viewTitle}"]`).first();
+      // The toolbar shows on hover; a tooltip or notification may sit over it, so point again on a retry.
+      const button = header.locator(`.actions .action-label[aria-label^="${actionTitle}"]`).first();
+      for (let attempt = 1; ; attempt++) {
+        await header.hover();
+        try {
+          if (await button.count()) await button.click({ timeout: 3000 });
+          else {
+            await header.locator('.actions .action-label[aria-label^="More Actions"]').first().click({ timeout: 3000 });
+            const item = page.locator('.monaco-menu .action-item', { hasText: actionTitle }).first();
+            await item.hover();
+            await page.locator('.monaco-menu .action-item.focused', { hasText: actionTitle }).first().waitFor({ timeout: 3000 });
+            await page.keyboard.press('Enter');
+          }
+          return;
+        } catch (err) {
+          if (attempt === 5) throw new Error(`the ${viewTitle} view has no title action "${actionTitle}": ${err}`);
+          await page.keyboard.press('Escape');
+          await page.mouse.move(0, 0);
+        }
+      }
+    },
     contextMenu: async (row, itemLabel) => {
-      await row.click({ button: 'right' });
+      const menu = page.locator('.monaco-menu .action-item', { hasText: itemLabel }).first();
+      await click(row, { button: 'right', until: (timeout) => menu.waitFor({ timeout }) });
       // VS Code's menu runs an item on its own mouse handling, which a synthetic click can miss:
       // point at the item (it takes the highlight) and choose it with Enter, as a keyboard user would.
-      const menuItem = page.locator('.monaco-menu .action-item', { hasText: itemLabel }).first();
-      await menuItem.hover();
+      await menu.hover();
       await page.locator('.monaco-menu .action-item.focused', { hasText: itemLabel }).first().waitFor();
       await page.keyboard.press('Enter');
     },

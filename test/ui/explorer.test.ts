@@ -22,18 +22,15 @@ describe('UI: the Clusters view as a person uses it', () => {
     assert.match(await cluster.innerText(), /2 services · 4 running/);
     // The view's description names the connection.
     await ui.workbench.page.locator('.pane-header[aria-label*="Clusters - test @ us-east-1"]').waitFor({ state: 'attached', timeout: 10_000 });
-    await cluster.click();
     const worker = ui.workbench.treeRow('worker');
-    await worker.waitFor();
+    await ui.workbench.expand(cluster, worker);
     assert.match(await worker.innerText(), /2\/2 running/);
-    await worker.click();
     const { taskArns } = ui.fakes.ecs.operations.ListTasks({ cluster: 'airflow-prod', serviceName: 'worker' }) as { taskArns: string[] };
     const taskId = taskArns[0].split('/').pop()!.slice(0, 8);
     const task = ui.workbench.treeRow(taskId);
-    await task.waitFor();
+    await ui.workbench.expand(worker, task);
     assert.match(await task.innerText(), /RUNNING/);
-    await task.click();
-    await ui.workbench.treeRow('airflow:build-42').first().waitFor();
+    await ui.workbench.expand(task, ui.workbench.treeRow('airflow:build-42'));
     await ui.workbench.widenSideBar(720);
     await ui.workbench.screenshot('explorer-tree');
   });
@@ -45,7 +42,7 @@ describe('UI: the Clusters view as a person uses it', () => {
     const dialog = ui.workbench.page.locator('.monaco-dialog-box');
     await dialog.waitFor();
     assert.match(await dialog.innerText(), new RegExp(`Stop task ${taskId}\\?`));
-    await dialog.locator('.monaco-button', { hasText: 'Stop Task' }).click();
+    await ui.workbench.click(dialog.locator('.monaco-button', { hasText: 'Stop Task' }), { until: (timeout) => dialog.waitFor({ state: 'hidden', timeout }) });
 
     const stopped = ui.workbench.treeRow('Stopped tasks').first();
     await stopped.waitFor();
@@ -54,10 +51,20 @@ describe('UI: the Clusters view as a person uses it', () => {
       taskId,
       { timeout: 15_000 },
     );
-    await stopped.click();
     const row = ui.workbench.treeRow(taskId);
-    await row.waitFor();
+    await ui.workbench.expand(stopped, row);
     assert.match(await row.innerText(), /STOPPED.*UserInitiated/s);
     await ui.workbench.screenshot('explorer-stopped-task');
+  });
+
+  it('refreshes the whole view from the title after a click on a row', async () => {
+    const { workbench, fakes } = ui;
+    await workbench.treeRow('worker').first().click();
+    const before = fakes.aws.countCalls('ListClusters');
+    fakes.ecs.seed([{ name: 'airflow-staging', services: [{ name: 'scheduler', desiredCount: 1 }] }]);
+    await workbench.page.mouse.move(0, 0);
+    await workbench.viewTitleAction('Clusters', 'Refresh');
+    await workbench.treeRow('airflow-staging').first().waitFor({ timeout: 30_000 });
+    assert.equal(fakes.aws.countCalls('ListClusters'), before + 1, 'the title action listed the clusters again, not only the focused service');
   });
 });

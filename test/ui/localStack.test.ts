@@ -47,10 +47,7 @@ describe('UI: the Local Stack view on a real Docker engine', function () {
     assert.match(await workbench.treeRow('worker').first().innerText(), /2\/2 running/);
     await workbench.screenshot('localstack-healthy');
 
-    // Menu items are chosen by hover + Enter (a plain click is sometimes lost on 1.100).
-    await workbench.treeRow('worker').first().click({ button: 'right' });
-    await workbench.page.locator('.monaco-menu .action-item .action-label', { hasText: 'Local Stack: Logs' }).first().hover();
-    await workbench.page.keyboard.press('Enter');
+    await workbench.contextMenu(workbench.treeRow('worker').first(), 'Local Stack: Logs');
     await workbench.page.locator('.part.panel .view-lines', { hasText: /worker-\d\s\|\sworker\sline/ }).first().waitFor({ timeout: 30_000 });
     await workbench.screenshot('localstack-logs');
 
@@ -70,10 +67,33 @@ describe('UI: the Local Stack view on a real Docker engine', function () {
     await workbench.runCommand('Airflow on ECS: Local Stack: Down');
     const dialog = workbench.page.locator('.monaco-dialog-box');
     await dialog.waitFor();
-    await dialog.locator('.monaco-button', { hasText: 'Down and Remove Volumes' }).click();
+    await workbench.click(dialog.locator('.monaco-button', { hasText: 'Down and Remove Volumes' }), { until: (timeout) => dialog.waitFor({ state: 'hidden', timeout }) });
     // Down by project name (the file still does not parse): the project row goes with its containers.
     await workbench.page.waitForFunction(() => ![...document.querySelectorAll('.pane-body .monaco-list-row')].some((r) => /webserver/.test(r.textContent ?? '')), undefined, { timeout: 90_000 });
     fs.writeFileSync(project.file, good);
     await workbench.page.waitForFunction(() => [...document.querySelectorAll('.pane-body .monaco-list-row')].some((r) => /webserver.*not created/s.test(r.textContent ?? '')), undefined, { timeout: 90_000 });
+  });
+
+  it('runs Up and Logs from the view title on the whole project after a click on a service row', async () => {
+    const { page } = workbench;
+    await workbench.treeRow('scheduler').first().click();
+    await page.mouse.move(0, 0);
+    await workbench.viewTitleAction('Local Stack', 'Local Stack: Up');
+    // Every service comes up, not only the focused scheduler, and no picker asks which.
+    await page.waitForFunction(() => [...document.querySelectorAll('.pane-body .monaco-list-row')].some((r) => /webserver.*healthy · 8080→\d+/s.test(r.textContent ?? '')), undefined, { timeout: 90_000 });
+    assert.equal(await page.locator('.quick-input-widget').isVisible(), false);
+
+    await workbench.treeRow('worker').first().click();
+    await page.mouse.move(0, 0);
+    await workbench.viewTitleAction('Local Stack', 'Local Stack: Logs');
+    // The project's tail (every service), not the focused worker's.
+    await page.locator('.part.panel .view-lines', { hasText: /scheduler-\d\s\|\sscheduler\sheartbeat/ }).first().waitFor({ timeout: 30_000 });
+    await page.locator('.part.panel .view-lines', { hasText: /worker-\d\s\|\sworker\sline/ }).first().waitFor({ timeout: 30_000 });
+
+    await workbench.runCommand('Airflow on ECS: Local Stack: Down');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor();
+    await dialog.locator('.monaco-button', { hasText: 'Down and Remove Volumes' }).click();
+    await page.waitForFunction(() => [...document.querySelectorAll('.pane-body .monaco-list-row')].some((r) => /webserver.*not created/s.test(r.textContent ?? '')), undefined, { timeout: 90_000 });
   });
 });

@@ -22,9 +22,8 @@ describe('UI: Tail Logs on a service shows coloured worker lines', () => {
     await ui.workbench.clickActivityBar('Airflow on ECS');
     const cluster = ui.workbench.treeRow('airflow-prod');
     await cluster.waitFor({ timeout: 30_000 });
-    await cluster.click();
     const worker = ui.workbench.treeRow('worker');
-    await worker.waitFor();
+    await ui.workbench.expand(cluster, worker);
     await ui.workbench.contextMenu(worker, 'Tail Logs');
     // The first click on a freshly opened menu sometimes only highlights the item.
     const menu = ui.workbench.page.locator('.monaco-menu');

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { FakeCodeBuild } from '../support/fakeAws/codebuild';
 import { useAwsWorkbench } from './awsWorkbench';
 
 /** A clone whose HEAD is pushed to its upstream, as a DAG author's would be. */
@@ -24,7 +25,9 @@ function gitWorkspace(): { dir: string; head: string } {
 
 describe('UI: the DAG pipeline as a person runs it', () => {
   let workspace: { dir: string; head: string };
+  let fakeCodeBuild: FakeCodeBuild;
   const ui = useAwsWorkbench('pipeline', async ({ codebuild }) => {
+    fakeCodeBuild = codebuild;
     workspace = gitWorkspace();
     codebuild.seed([{ name: 'airflow-dags', phaseMs: 1500 }]);
     return {
@@ -40,21 +43,16 @@ describe('UI: the DAG pipeline as a person runs it', () => {
     await workbench.clickActivityBar('Airflow on ECS');
     const header = page.locator('.pane-header[aria-label^="Pipelines"]');
     await header.waitFor();
-    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
-    await workbench.treeRow('DAG pipeline').first().waitFor();
-    await header.hover();
-    await header.locator('.action-label[aria-label="Run DAG Pipeline"]').click();
-
+    await workbench.expand(header, workbench.treeRow('DAG pipeline'));
     // The environment overrides box: Enter starts the build with the project's own environment.
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor();
+    await workbench.click(header.locator('.action-label[aria-label="Run DAG Pipeline"]'), { hover: header, until: (timeout) => input.waitFor({ timeout }) });
     await input.press('Enter');
 
     const build = workbench.treeRow('#1').first();
     await build.waitFor({ timeout: 30_000 });
     assert.match(await build.innerText(), new RegExp(`${workspace.head.slice(0, 7)} Add the orders DAG`));
-    await build.click();
-    await workbench.treeRow('SUBMITTED').first().waitFor({ timeout: 30_000 });
+    await workbench.expand(build, workbench.treeRow('SUBMITTED'));
     await page.locator('.pane-body .monaco-list-row', { hasText: 'INSTALL' }).first().waitFor({ timeout: 30_000 });
     await workbench.widenSideBar(700);
     await workbench.screenshot('pipeline-running');
@@ -66,5 +64,48 @@ describe('UI: the DAG pipeline as a person runs it', () => {
     // The build's log, tailed from CloudWatch into its own channel.
     await page.locator('.part.panel .view-lines', { hasText: 'Phase complete: BUILD State: SUCCEEDED' }).waitFor({ timeout: 30_000 });
     await workbench.screenshot('pipeline-passed');
+  });
+
+  it('sends a password typed in the overrides box once, says it is not remembered, and remembers the rest', async () => {
+    const { workbench } = ui;
+    const { page } = workbench;
+    const input = page.locator('.quick-input-widget input');
+    await workbench.runCommand('Notifications: Clear All Notifications');
+    await page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'hidden' });
+    await workbench.runCommand('Airflow on ECS: Run DAG Pipeline');
+    await page.locator('.quick-input-widget', { hasText: 'ssm:/parameter' }).waitFor();
+    await input.fill('DRY_RUN=1; DB_PASSWORD=hunter2; SONAR_TOKEN=secret:sonar-token');
+    await input.press('Enter');
+    const warning = await workbench.waitForNotification('DB_PASSWORD is not remembered because it looks like a secret: use NAME=ssm:/parameter or NAME=secret:arn');
+    await warning.hover();
+    await workbench.screenshot('pipeline-secret-not-remembered');
+
+    const sent = () => fakeCodeBuild.control.builds().builds.find((b) => b.buildNumber === 2) as { environment: { environmentVariables: unknown[] } } | undefined;
+    await workbench.treeRow('#2').first().waitFor({ timeout: 30_000 });
+    assert.deepEqual(sent()?.environment.environmentVariables, [
+      { name: 'DRY_RUN', value: '1', type: 'PLAINTEXT' },
+      { name: 'DB_PASSWORD', value: 'hunter2', type: 'PLAINTEXT' },
+      { name: 'SONAR_TOKEN', value: 'sonar-token', type: 'SECRETS_MANAGER' },
+    ]);
+
+    // The next run's box offers what was remembered: no password.
+    await workbench.runCommand('Airflow on ECS: Run DAG Pipeline');
+    await page.locator('.quick-input-widget', { hasText: 'ssm:/parameter' }).waitFor();
+    const remembered = 'DRY_RUN=1; SONAR_TOKEN=secret:sonar-token';
+    await page.waitForFunction((v) => (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value === v, remembered, { timeout: 10_000 })
+      .catch(() => undefined);
+    assert.equal(await input.inputValue(), remembered);
+    await input.press('Escape');
+  });
+
+  it('asks which pipeline from the title after a click on a build row, instead of taking the row for one', async () => {
+    const { workbench } = ui;
+    await workbench.treeRow('#1').first().click();
+    await workbench.page.mouse.move(0, 0);
+    await workbench.viewTitleAction('Pipelines', 'Select CodeBuild Project');
+    const rows = workbench.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await rows.filter({ hasText: 'Image pipeline' }).first().waitFor({ timeout: 15_000 });
+    assert.deepEqual((await rows.allInnerTexts()).map((t) => t.trim()), ['DAG pipeline', 'Image pipeline']);
+    await workbench.page.keyboard.press('Escape');
   });
 });

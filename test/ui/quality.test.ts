@@ -85,4 +85,16 @@ describe('UI: SonarCloud findings and the quality gate as a person sees them', (
     assert.match(await workbench.treeRow('Errors').first().innerText(), /1/);
     await workbench.screenshot('quality-view');
   });
+
+  it('refreshes the findings from the title after a click on a row', async () => {
+    await workbench.treeRow('new_security_rating').first().click();
+    const before = sonar.count('api/issues/search');
+    await workbench.page.mouse.move(0, 0);
+    await workbench.viewTitleAction('Quality', 'Refresh SonarCloud Findings');
+    for (let i = 0; sonar.count('api/issues/search') === before; i++) {
+      assert.ok(i < 300, 'the title action made no api/issues/search request');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await workbench.treeRow('Quality gate: Failed').first().waitFor();
+  });
 });

@@ -38,6 +38,51 @@ describe('toAwsProblem', () => {
   });
 });
 
+/** What the SDK throws when the body is not AWS's JSON: a SyntaxError with the raw response hidden on it. */
+function undeserializable(body: string, status: number, contentType: string) {
+  let message: string;
+  try {
+    JSON.parse(body);
+    message = '';
+  } catch (err) {
+    message = (err as Error).message;
+  }
+  const err = new SyntaxError(`${message}\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.`);
+  Object.defineProperty(err, '$response', { value: { statusCode: status, headers: { 'content-type': contentType } }, enumerable: false });
+  return Object.assign(err, { $metadata: { httpStatusCode: status } });
+}
+
+describe('toAwsProblem: answers that are not AWS responses', () => {
+  const RAW = /Unexpected token|Deserialization|\$response|is not valid JSON/;
+
+  it('says an HTML page came back from the endpoint, and what to check', () => {
+    const p = toAwsProblem(undeserializable('<!doctype html><html>Bad gateway</html>', 502, 'text/html; charset=utf-8'), 'ecr:BatchGetImage', 'http://127.0.0.1:4566');
+    assert.equal(p.kind, 'badResponse');
+    assert.equal(p.message, 'The endpoint http://127.0.0.1:4566 answered ecr:BatchGetImage with an HTML page (HTTP 502), not an AWS response: check the endpoint URL setting (airflowEcs.aws.endpointUrl).');
+  });
+
+  it('names a proxy for real AWS, and other non-JSON answers by their type', () => {
+    const proxy = toAwsProblem(undeserializable('<html>Login to the Wi-Fi</html>', 200, 'text/html'), 'ecs:ListClusters');
+    assert.match(proxy.message, /^AWS answered ecs:ListClusters with an HTML page \(HTTP 200\), not an AWS response: a proxy/);
+    const text = toAwsProblem(undeserializable('upstream connect error', 503, 'text/plain'), 'logs:FilterLogEvents', 'http://emu');
+    assert.match(text.message, /answered logs:FilterLogEvents with a text\/plain answer \(HTTP 503\)/);
+    for (const p of [proxy, text]) assert.doesNotMatch(p.message, RAW);
+  });
+
+  it('says an emulator lacks an operation', () => {
+    const p = toAwsProblem(sdkError('UnknownOperationException', 'The fake does not implement X'), 'ecs:ListServiceDeployments', 'http://localhost:4566');
+    assert.equal(p.kind, 'unsupported');
+    assert.match(p.message, /^The endpoint http:\/\/localhost:4566 does not support ecs:ListServiceDeployments/);
+  });
+
+  it('never lets the SDK\'s deserialization hint into a sentence', () => {
+    const err = sdkError('TypeError', 'Cannot read properties of undefined (reading \'builds\')\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.');
+    Object.defineProperty(err, '$response', { value: { statusCode: 200, headers: { 'Content-Type': 'application/x-amz-json-1.1' } } });
+    const p = toAwsProblem(err, 'codebuild:BatchGetBuilds', 'http://emu');
+    assert.equal(p.message, 'The endpoint http://emu answered codebuild:BatchGetBuilds with an answer the AWS SDK could not read (HTTP 200), not an AWS response: check the endpoint URL setting (airflowEcs.aws.endpointUrl).');
+  });
+});
+
 describe('validateEndpoint', () => {
   it('accepts http(s) URLs and explains anything else', () => {
     assert.equal(validateEndpoint(''), undefined);

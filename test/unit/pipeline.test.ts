@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { Build, CodeBuildApi } from '../../src/core/aws/codebuild';
-import { buildConsoleUrl, buildView, currentPhase, failureReason, isDone, outcome, parseEnvironment, phaseView } from '../../src/core/pipeline/buildModel';
+import {
+  buildConsoleUrl, buildView, currentPhase, failureReason, formatEnvironment, isDone, looksSecret, outcome, parseEnvironment, phaseView, type EnvironmentOverride,
+} from '../../src/core/pipeline/buildModel';
 import { BuildWatcher, type WatcherTiming } from '../../src/core/pipeline/buildWatcher';
 import { silentLogger } from '../../src/core/log';
 
@@ -49,10 +51,44 @@ describe('pipeline: build model', () => {
 
   it('parses environment overrides and explains bad ones', () => {
     assert.deepEqual(parseEnvironment(''), []);
-    assert.deepEqual(parseEnvironment('SONAR_BRANCH=main; DRY_RUN = 1'), [{ name: 'SONAR_BRANCH', value: 'main' }, { name: 'DRY_RUN', value: '1' }]);
-    assert.deepEqual(parseEnvironment('URL=a=b'), [{ name: 'URL', value: 'a=b' }]);
+    assert.deepEqual(parseEnvironment('SONAR_BRANCH=main; DRY_RUN = 1'), [{ name: 'SONAR_BRANCH', value: 'main', type: 'PLAINTEXT' }, { name: 'DRY_RUN', value: '1', type: 'PLAINTEXT' }]);
+    assert.deepEqual(parseEnvironment('URL=a=b'), [{ name: 'URL', value: 'a=b', type: 'PLAINTEXT' }]);
     assert.match(String(parseEnvironment('1BAD=x')), /not NAME=value/);
     assert.match(String(parseEnvironment('novalue')), /not NAME=value/);
+  });
+
+  it('reads ssm: and secret: values as Parameter Store and Secrets Manager references, and writes them back', () => {
+    const text = 'DB_PASSWORD=ssm:/airflow/db/password; SONAR_TOKEN = secret:arn:aws:secretsmanager:eu-west-1:123456789012:secret:sonar-AbCdEf; DRY_RUN=1';
+    const parsed = parseEnvironment(text);
+    assert.deepEqual(parsed, [
+      { name: 'DB_PASSWORD', value: '/airflow/db/password', type: 'PARAMETER_STORE' },
+      { name: 'SONAR_TOKEN', value: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:sonar-AbCdEf', type: 'SECRETS_MANAGER' },
+      { name: 'DRY_RUN', value: '1', type: 'PLAINTEXT' },
+    ]);
+    assert.equal(formatEnvironment(parsed as EnvironmentOverride[]), 'DB_PASSWORD=ssm:/airflow/db/password; SONAR_TOKEN=secret:arn:aws:secretsmanager:eu-west-1:123456789012:secret:sonar-AbCdEf; DRY_RUN=1');
+    assert.match(String(parseEnvironment('DB_PASSWORD=ssm:')), /DB_PASSWORD=ssm: needs the parameter name/);
+    assert.match(String(parseEnvironment('X=secret: ')), /X=secret: needs the secret ARN or name/);
+  });
+
+  it('tells a PLAINTEXT secret by its name or its value, and never a reference or a commit sha', () => {
+    const plain = (name: string, value: string): EnvironmentOverride => ({ name, value, type: 'PLAINTEXT' });
+    for (const name of ['DB_PASSWORD', 'AWS_SECRET_ACCESS_KEY', 'SONAR_TOKEN', 'api_key', 'GIT_CREDENTIALS']) assert.ok(looksSecret(plain(name, 'x')), name);
+    for (const value of [
+      'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhaXJmbG93In0.c2lnbmF0dXJl', // JWT
+      'AKIAIOSFODNN7EXAMPLE',
+      'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      'squ_0123456789abcdef0123456789abcdef01234567',
+      'ghp_abcdefghijklmnopqrstuvwxyz0123456789',
+      '-----BEGIN RSA PRIVATE KEY-----',
+    ]) assert.ok(looksSecret(plain('VALUE', value)), value);
+    for (const e of [
+      plain('SOURCE_VERSION', '4f2a9c1e0b7d3a6f5e8c9b0a1d2e3f4a5b6c7d8e'),
+      plain('DRY_RUN', '1'),
+      plain('SONAR_BRANCH', 'feature/new-dag'),
+      plain('IMAGE_URI', '123456789012.dkr.ecr.eu-west-1.amazonaws.com/airflow:build-7'),
+      { name: 'DB_PASSWORD', value: '/airflow/db/password', type: 'PARAMETER_STORE' as const },
+      { name: 'SONAR_TOKEN', value: 'arn:aws:secretsmanager:eu-west-1:1:secret:s', type: 'SECRETS_MANAGER' as const },
+    ]) assert.equal(looksSecret(e), false, `${e.name}=${e.value}`);
   });
 });
 

@@ -5,12 +5,12 @@ import { checkHost, fetchAllPages, SonarProblem } from '../../src/core/sonar/cli
 import { parseFindingsFile } from '../../src/core/sonar/findingsFile';
 import { describeCondition, gateView, showValue } from '../../src/core/sonar/gate';
 import { clampRange, ComponentResolver, issueSeverity, mapFindings, sonarUrls, toRange } from '../../src/core/sonar/mapping';
-import { parseProperties, sonarProject, type SonarProject } from '../../src/core/sonar/properties';
+import { parseProperties, sonarProject, tokenHostCheck, type SonarProject } from '../../src/core/sonar/properties';
 import { htmlToMarkdown, ruleMarkdown } from '../../src/core/sonar/ruleMarkdown';
 import { FAILING_GATE, SAMPLE_RULE, sampleHotspots, sampleIssues } from '../support/fakeSonar';
 
 const BASE = path.resolve('/ws/sample-dags');
-const PROJECT: SonarProject = { host: 'https://sonarcloud.io', organization: 'airflow-ecs', projectKey: 'airflow-ecs_dags', sources: ['dags'], baseDir: BASE };
+const PROJECT: SonarProject = { host: 'https://sonarcloud.io', organization: 'airflow-ecs', projectKey: 'airflow-ecs_dags', sources: ['dags'], baseDir: BASE, hostFromWorkspace: false };
 const NO_OVERRIDES = { host: '', organization: '', projectKey: '' };
 
 describe('sonar: sonar-project.properties', () => {
@@ -27,13 +27,26 @@ describe('sonar: sonar-project.properties', () => {
   it('lets settings override the file, and defaults the host to SonarCloud', () => {
     const props = parseProperties(text);
     assert.deepEqual(sonarProject(props, BASE, NO_OVERRIDES), {
-      host: 'https://sonar.example.com', organization: 'airflow-ecs', projectKey: 'airflow-ecs_dags', sources: ['dags', 'plugins'], baseDir: BASE,
+      host: 'https://sonar.example.com', organization: 'airflow-ecs', projectKey: 'airflow-ecs_dags', sources: ['dags', 'plugins'], baseDir: BASE, hostFromWorkspace: true,
     });
     const over = sonarProject(props, BASE, { host: 'http://localhost:9000', organization: '', projectKey: 'other' });
     assert.equal(over?.host, 'http://localhost:9000');
     assert.equal(over?.projectKey, 'other');
     assert.equal(sonarProject(parseProperties('sonar.projectKey=k'), BASE, NO_OVERRIDES)?.host, 'https://sonarcloud.io');
     assert.equal(sonarProject(new Map(), BASE, NO_OVERRIDES), undefined);
+  });
+
+  it('knows when the host comes from the workspace file, and when a token may go there', () => {
+    const props = parseProperties(text);
+    assert.equal(sonarProject(props, BASE, NO_OVERRIDES)?.hostFromWorkspace, true);
+    assert.equal(sonarProject(props, BASE, { ...NO_OVERRIDES, host: 'https://sonar.example.com' })?.hostFromWorkspace, false, 'the same host from settings');
+    assert.equal(sonarProject(parseProperties('sonar.projectKey=k\nsonar.host.url=https://sonarcloud.io/'), BASE, NO_OVERRIDES)?.hostFromWorkspace, false, 'SonarCloud itself');
+    const fromFile = { hostFromWorkspace: true };
+    assert.equal(tokenHostCheck(fromFile, { trusted: true, confirmed: false }), 'ask');
+    assert.equal(tokenHostCheck(fromFile, { trusted: true, confirmed: true }), 'send');
+    assert.equal(tokenHostCheck(fromFile, { trusted: false, confirmed: true }), 'refuse');
+    assert.equal(tokenHostCheck(fromFile, { trusted: false, confirmed: false }), 'refuse');
+    assert.equal(tokenHostCheck({ hostFromWorkspace: false }, { trusted: false, confirmed: false }), 'send');
   });
 });
 

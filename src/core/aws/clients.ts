@@ -2,11 +2,15 @@ import type { Logger } from '../log';
 import type { AwsConnection } from './connection';
 import { toAwsProblem } from './errors';
 
-/** The options every SDK client of ours is built with: the SDK's provider chain, adaptive retry. */
+/**
+ * The options every SDK client of ours is built with: the SDK's provider chain (narrowed to a
+ * profile only when one is chosen, so environment keys, SSO, web identity and instance roles
+ * work as in the AWS CLI), adaptive retry.
+ */
 export function clientOptions(conn: AwsConnection) {
   return {
     region: conn.region,
-    profile: conn.profile,
+    ...(conn.profile ? { profile: conn.profile } : {}),
     endpoint: conn.endpoint,
     retryMode: 'adaptive',
     maxAttempts: 4,

@@ -20,7 +20,8 @@ export type { Build, BuildPhase };
 export interface StartBuildInput {
   project: string;
   sourceVersion?: string;
-  environment?: { name: string; value: string }[];
+  /** Without a type an override is PLAINTEXT. */
+  environment?: { name: string; value: string; type?: 'PLAINTEXT' | 'PARAMETER_STORE' | 'SECRETS_MANAGER' }[];
 }
 
 /** The CodeBuild calls the extension makes; tests and the bench can supply their own. */
@@ -89,7 +90,7 @@ export function createCodeBuildApi(conn: AwsConnection, logger: Logger): CodeBui
       const out = await call('StartBuild', () => client.send(new StartBuildCommand({
         projectName: project,
         sourceVersion,
-        environmentVariablesOverride: environment?.map((e) => ({ ...e, type: 'PLAINTEXT' })),
+        environmentVariablesOverride: environment?.map((e) => ({ name: e.name, value: e.value, type: e.type ?? 'PLAINTEXT' })),
       })), project);
       if (!out.build) throw new AwsProblem('other', `CodeBuild did not return the build it started for ${project}.`);
       return out.build;

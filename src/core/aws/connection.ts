@@ -3,7 +3,10 @@ import { AwsProblem } from './errors';
 
 /** Where and as whom the extension talks to AWS. */
 export interface AwsConnection {
-  profile: string;
+  /** The profile the SDK is narrowed to; undefined: the SDK's default provider chain, unmodified. */
+  profile?: string;
+  /** Where credentials come from, for view descriptions: a profile name, `env`, `web identity`, ... */
+  source: string;
   region: string;
   /** Override for LocalStack-style emulators; only ever read from machine-scoped settings. */
   endpoint?: string;
@@ -25,7 +28,8 @@ export interface ProfileInfo {
 /** Profiles from the shared config and credentials files, as the SDK reads them. */
 export async function listProfiles(): Promise<ProfileInfo[]> {
   const { configFile, credentialsFile } = await loadSharedConfigFiles({ ignoreCache: true });
-  const names = new Set([...Object.keys(configFile), ...Object.keys(credentialsFile)]);
+  // The loader keys `[sso-session x]` and `[services x]` sections as `sso-session.x`: they are not profiles.
+  const names = new Set([...Object.keys(configFile), ...Object.keys(credentialsFile)].filter((n) => !/^(sso-session|services)\./.test(n)));
   return [...names].sort().map((name) => {
     const merged = { ...credentialsFile[name], ...configFile[name] };
     const kind = merged.sso_session || merged.sso_start_url
@@ -55,21 +59,58 @@ export function validateEndpoint(endpoint: string): string | undefined {
   return undefined;
 }
 
-/** Resolves settings into a connection; the region falls back to the profile's, then the environment's. */
+/** What the connection will be, as far as settings, environment and profile files tell without asking AWS. */
+export interface ConnectionSummary {
+  profile?: string;
+  source: string;
+  region?: string;
+}
+
+/**
+ * Which provider of the SDK's default chain will answer, in its order: `AWS_PROFILE` (which
+ * the chain prefers over keys in the environment), access keys in the environment, the
+ * `default` profile, a web identity token, the container's role, else the instance's.
+ */
+function chainSource(env: NodeJS.ProcessEnv, profiles: readonly ProfileInfo[]): { source: string; profile?: ProfileInfo } {
+  if (env.AWS_PROFILE) return { source: env.AWS_PROFILE, profile: profiles.find((p) => p.name === env.AWS_PROFILE) };
+  if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) return { source: 'env', profile: profiles.find((p) => p.name === 'default') };
+  const fallback = profiles.find((p) => p.name === 'default');
+  if (fallback) return { source: 'default', profile: fallback };
+  if (env.AWS_WEB_IDENTITY_TOKEN_FILE) return { source: 'web identity' };
+  if (env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI || env.AWS_CONTAINER_CREDENTIALS_FULL_URI) return { source: 'container role' };
+  return { source: 'default chain' };
+}
+
+/**
+ * The profile (only when one is chosen: else the SDK's chain decides, untouched), where
+ * credentials come from, and the region: the setting, else the chosen profile's, else
+ * `AWS_REGION` / `AWS_DEFAULT_REGION`, else the region of the profile the chain reads.
+ */
+export function summarizeConnection(settings: ConnectionSettings, env: NodeJS.ProcessEnv, profiles: readonly ProfileInfo[]): ConnectionSummary {
+  if (settings.profile) {
+    const found = profiles.find((p) => p.name === settings.profile);
+    return { profile: settings.profile, source: settings.profile, region: settings.region || found?.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined };
+  }
+  const chain = chainSource(env, profiles);
+  return { source: chain.source, region: settings.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || chain.profile?.region || undefined };
+}
+
+/** `source @ region` for view descriptions. */
+export function connectionLabel(summary: ConnectionSummary): string {
+  return summary.region ? `${summary.source} @ ${summary.region}` : `${summary.source} · no region`;
+}
+
+/** Resolves settings into a connection; a chosen profile must exist, a region must be known. */
 export async function resolveConnection(settings: ConnectionSettings, env: NodeJS.ProcessEnv = process.env): Promise<AwsConnection> {
   const endpointProblem = validateEndpoint(settings.endpoint);
   if (endpointProblem) throw new AwsProblem('invalidEndpoint', endpointProblem);
   const profiles = await listProfiles();
-  const profile = settings.profile || env.AWS_PROFILE || 'default';
-  const found = profiles.find((p) => p.name === profile);
-  // A profile named in settings must exist; the implicit default may be absent when the
-  // environment or an instance role supplies credentials (the SDK's chain decides then).
-  if (!found && settings.profile) {
-    throw new AwsProblem('unknownProfile', `The AWS profile "${profile}" is not in your AWS config or credentials files.`);
+  if (settings.profile && !profiles.some((p) => p.name === settings.profile)) {
+    throw new AwsProblem('unknownProfile', `The AWS profile "${settings.profile}" is not in your AWS config or credentials files.`);
   }
-  const region = settings.region || found?.region || env.AWS_REGION || env.AWS_DEFAULT_REGION;
-  if (!region) throw new AwsProblem('other', 'No AWS region is selected.');
-  return { profile, region, endpoint: settings.endpoint || undefined };
+  const { profile, source, region } = summarizeConnection(settings, env, profiles);
+  if (!region) throw new AwsProblem('noRegion', 'No AWS region is selected.');
+  return { profile, source, region, endpoint: settings.endpoint || undefined };
 }
 
 export const AWS_REGIONS: readonly string[] = [

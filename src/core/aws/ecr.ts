@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-ecr';
 import type { Logger } from '../log';
 import { awsCaller, clientOptions, instrumentClient } from './clients';
+import { AwsProblem } from './errors';
 import type { AwsConnection } from './connection';
 
 export type { Repository, ImageDetail, ImageScanFindings };
@@ -63,6 +64,10 @@ export const DESCRIBE_IMAGES_PAGE = 50;
 
 export function createEcrApi(conn: AwsConnection, logger: Logger): EcrApi {
   const client = instrumentClient(new ECRClient(clientOptions(conn)), 'ecr', logger);
+  // The SDK retries LimitExceededException as throttling, yet for StartImageScan it is a quota
+  // (one basic scan per image a day) that retrying cannot lift: that call is made once.
+  let once: ECRClient | undefined;
+  const onceClient = () => (once ??= instrumentClient(new ECRClient({ ...clientOptions(conn), maxAttempts: 1 }), 'ecr', logger));
 
   const call = awsCaller('ecr', conn);
 
@@ -117,7 +122,14 @@ export function createEcrApi(conn: AwsConnection, logger: Logger): EcrApi {
     },
 
     startScan: async (repositoryName, imageDigest) => {
-      const out = await call('StartImageScan', () => client.send(new StartImageScanCommand({ repositoryName, imageId: { imageDigest } })));
+      const out = await call('StartImageScan', async () => {
+        try {
+          return await onceClient().send(new StartImageScanCommand({ repositoryName, imageId: { imageDigest } }));
+        } catch (err) {
+          if ((err as { name?: string }).name === 'LimitExceededException') throw new AwsProblem('other', 'ECR\'s scan quota for this image is used up (basic scanning allows one scan per image every 24 hours). Its last findings stay under Scan findings; scan again later.');
+          throw err;
+        }
+      });
       return out.imageScanStatus?.status;
     },
 

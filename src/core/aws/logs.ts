@@ -172,10 +172,12 @@ export function createLogsApi(conn: AwsConnection, logger: Logger): LogsApi {
         stream = out.responseStream;
       } catch (err) {
         const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+        const problem = toAwsProblem(err, 'logs:StartLiveTail', conn.endpoint);
         if (LIVE_REFUSALS.test(e.name ?? '') || e.$metadata?.httpStatusCode === 404) {
-          throw new LiveTailRefused(e.message ?? String(err), e.name ?? 'refused');
+          // An endpoint's 404 page is said in words, never as the parser's complaint about it.
+          throw new LiveTailRefused(problem.kind === 'badResponse' ? problem.message : e.message ?? String(err), e.name ?? 'refused');
         }
-        throw rejectedPattern(err) ?? toAwsProblem(err, 'logs:StartLiveTail', conn.endpoint);
+        throw rejectedPattern(err) ?? problem;
       }
       if (!stream) throw new LiveTailRefused('The endpoint returned no Live Tail stream.', 'noStream');
       return liveBatches(stream);
@@ -205,8 +207,10 @@ async function* liveBatches(stream: AsyncIterable<StartLiveTailResponseStream>):
   } catch (err) {
     if (err instanceof LiveTailEnded) throw err;
     const e = err as { name?: string; message?: string };
-    if (e.name === 'AbortError') throw toAwsProblem(err, 'logs:StartLiveTail');
-    throw new LiveTailEnded(`${e.name ?? 'Error'}: ${e.message ?? String(err)}`);
+    const problem = toAwsProblem(err, 'logs:StartLiveTail');
+    if (problem.kind === 'aborted') throw problem;
+    // A stream the SDK could not read is said in words, never as the parser's complaint.
+    throw new LiveTailEnded(problem.kind === 'badResponse' ? problem.message : `${e.name ?? 'Error'}: ${e.message ?? String(err)}`);
   }
   throw new LiveTailEnded('The Live Tail session was closed by the server.');
 }

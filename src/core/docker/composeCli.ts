@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { processRunner, type RunOptions, type RunResult } from '../process/runner';
 
 export type ComposeCommandSetting = 'auto' | 'docker compose' | 'docker-compose' | 'podman compose' | 'podman-compose';
 
@@ -27,60 +27,13 @@ export class ComposeNotFound extends Error {
   }
 }
 
-export interface RunResult {
-  code: number | null;
-  /** stdout and stderr as they interleaved. */
-  output: string;
-  /** stdout alone (what `config` prints, without stderr's warnings). */
-  stdout: string;
-}
-
-export interface RunOptions {
-  cwd?: string;
-  env?: NodeJS.ProcessEnv;
-  signal?: AbortSignal;
-  /** Every chunk of stdout/stderr, as it arrives. */
-  onOutput?: (text: string) => void;
-}
-
-export class RunAborted extends Error {
-  constructor() {
-    super('Cancelled');
-    this.name = 'AbortError';
-  }
-}
-
-/** spawn(file, args): never a shell. Rejects when the file cannot start or the signal aborts. */
+/** Runs through the process runner (resolved executable, argument array, no shell). */
 export function run(file: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    if (opts.signal?.aborted) return reject(new RunAborted());
-    const child = spawn(file, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    let stdout = '';
-    const take = (chunk: Buffer) => {
-      const text = chunk.toString();
-      output += text;
-      opts.onOutput?.(text);
-      return text;
-    };
-    child.stdout.on('data', (chunk: Buffer) => { stdout += take(chunk); });
-    child.stderr.on('data', take);
-    const onAbort = () => child.kill('SIGINT');
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    child.on('error', (err) => {
-      opts.signal?.removeEventListener('abort', onAbort);
-      reject(err);
-    });
-    child.on('close', (code) => {
-      opts.signal?.removeEventListener('abort', onAbort);
-      if (opts.signal?.aborted) reject(new RunAborted());
-      else resolve({ code, output, stdout });
-    });
-  });
+  return processRunner().run(file, args, opts);
 }
 
 /** The configured engine, or the first that answers `version`: docker compose (v2), docker-compose (v1), podman-compose. */
-export async function detectComposeEngine(setting: ComposeCommandSetting, env?: NodeJS.ProcessEnv, runner = run): Promise<ComposeEngine> {
+export async function detectComposeEngine(setting: ComposeCommandSetting, env?: NodeJS.ProcessEnv, runner: (file: string, args: string[], opts: RunOptions) => Promise<Pick<RunResult, 'code'>> = run): Promise<ComposeEngine> {
   const candidates = setting === 'auto' ? [ENGINES['docker compose'], ENGINES['docker-compose'], ENGINES['podman-compose']] : [ENGINES[setting]];
   for (const engine of candidates) {
     const ok = await runner(engine.file, [...engine.prefix, 'version'], { env }).then((r) => r.code === 0, () => false);
@@ -167,10 +120,14 @@ export class ComposeFailed extends Error {
   }
 }
 
-/** Runs `<engine> -f file -p name <args>` in the file's folder; a non-zero exit becomes ComposeFailed with the cause. */
+/**
+ * Runs `<engine> -f file -p name <args>` in the file's folder; a non-zero exit becomes ComposeFailed
+ * with the cause. Compose runs what the workspace's compose file defines (builds, images, mounts,
+ * .env interpolation), so every subcommand is refused in an untrusted workspace.
+ */
 export async function runCompose(engine: ComposeEngine, project: ComposeProject, args: string[], opts: RunOptions = {}): Promise<RunResult> {
   const full = [...engine.prefix, '-f', project.file, '-p', project.name, ...args];
-  const result = await run(engine.file, full, { cwd: path.dirname(project.file), ...opts });
+  const result = await run(engine.file, full, { cwd: path.dirname(project.file), killSignal: 'SIGINT', trust: `${engine.label} ${args[0] ?? ''}`.trim(), ...opts });
   if (result.code !== 0) throw new ComposeFailed(`${engine.label} ${args.join(' ')}`, parseComposeFailure(result.output), result.output);
   return result;
 }

@@ -24,35 +24,54 @@ export function byPushedDesc(a: ImageDetail, b: ImageDetail): number {
   return (b.imagePushedAt?.getTime() ?? 0) - (a.imagePushedAt?.getTime() ?? 0);
 }
 
-/** `scan: 1 CRITICAL · 2 HIGH`, `scan: clean`, `scan in progress`, `not scanned`. */
-export function scanSummary(image: ImageDetail): { text: string; tone: Tone } {
+/**
+ * `text` for the row (`scan: 1 CRITICAL 2 HIGH`, `scan: clean`, `scan in progress`, `not scanned`);
+ * `detail` for the tooltip's Scan row, without the word scan (`1 CRITICAL 2 HIGH`, `in progress`).
+ */
+export function scanSummary(image: ImageDetail): { text: string; detail: string; tone: Tone } {
   const status = image.imageScanStatus?.status;
   const counts = image.imageScanFindingsSummary?.findingSeverityCounts ?? {};
   switch (status) {
     case undefined:
-      return { text: 'not scanned', tone: 'inactive' };
+      return { text: 'not scanned', detail: 'not scanned', tone: 'inactive' };
     case 'IN_PROGRESS':
     case 'PENDING':
-      return { text: 'scan in progress', tone: 'progress' };
+      return { text: 'scan in progress', detail: 'in progress', tone: 'progress' };
     case 'FAILED':
-      return { text: 'scan failed', tone: 'warning' };
-    case 'UNSUPPORTED_IMAGE':
-      return { text: 'scan: unsupported image', tone: 'inactive' };
+      return { text: 'scan failed', detail: 'failed', tone: 'warning' };
     case 'COMPLETE':
     case 'ACTIVE': {
       const parts = SEVERITIES.filter((s) => counts[s]).map((s) => `${counts[s]} ${s}`);
       const tone: Tone = counts.CRITICAL ? 'error' : counts.HIGH ? 'warning' : 'ok';
-      return { text: parts.length ? `scan: ${parts.join(' ')}` : 'scan: clean', tone };
+      const detail = parts.length ? parts.join(' ') : 'clean';
+      return { text: `scan: ${detail}`, detail, tone };
     }
-    default:
-      return { text: `scan: ${status.toLowerCase().replace(/_/g, ' ')}`, tone: 'inactive' };
+    default: {
+      const detail = status.toLowerCase().replace(/_/g, ' ');
+      return { text: `scan: ${detail}`, detail, tone: 'inactive' };
+    }
   }
+}
+
+/** `512 B`, `3.4 KB`, `450.0 MB`, `1.2 GB` (a Helm chart is a few KB, an Airflow image hundreds of MB). */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
 }
 
 export interface ImageFacts {
   labels: LabelOutcome | undefined;
   commit: CommitInfo | 'unknown' | undefined;
   places: Placement[];
+  /** An index child's platform (`linux/arm64`, `attestation`). */
+  platform?: string;
 }
 
 function labelText(labels: LabelOutcome | undefined, names: LabelNames): { parts: string[]; note?: string } {
@@ -76,7 +95,7 @@ export function imageView(image: ImageDetail, facts: ImageFacts, names: LabelNam
   const tags = image.imageTags ?? [];
   const scan = scanSummary(image);
   const { parts, note } = labelText(facts.labels, names);
-  const size = image.imageSizeInBytes !== undefined ? `${(image.imageSizeInBytes / 1024 / 1024).toFixed(1)} MB` : '';
+  const size = image.imageSizeInBytes !== undefined ? formatSize(image.imageSizeInBytes) : '';
   const deployed = facts.places.length ? `▶ ${placementText(facts.places)}` : '';
   const info = facts.labels?.state === 'labels' ? buildInfo(facts.labels.labels, names) : {};
   const labelRow = facts.labels?.state === 'error'
@@ -92,18 +111,19 @@ export function imageView(image: ImageDetail, facts: ImageFacts, names: LabelNam
   const rows: [string, string | undefined][] = [
     ['Tags', tags.join(', ') || 'untagged'],
     ['Digest', image.imageDigest],
+    ['Platform', facts.platform],
     ['Pushed', image.imagePushedAt?.toISOString()],
     ['Size', size],
     ['Build number', info.buildNumber],
     ['Commit', commitRow],
     ['Source', info.source],
     ['Labels', labelRow || undefined],
-    ['Scan', scan.text],
+    ['Scan', scan.detail],
     ['Running in', placementText(facts.places) || undefined],
   ];
   return {
     label: tags.length ? tags.join(', ') : shortDigest(image.imageDigest),
-    description: [...parts, note, deployed, size, relativeTime(image.imagePushedAt, now), scan.text].filter(Boolean).join(' · '),
+    description: [facts.platform, ...parts, note, deployed, size, relativeTime(image.imagePushedAt, now), scan.text].filter(Boolean).join(' · '),
     tooltip: [
       `### Image ${escapeMd(tags[0] ?? shortDigest(image.imageDigest))}`,
       rows.filter(([, v]) => v).map(([k, v]) => `**${k}:** ${escapeMd(String(v))}`).join('  \n'),
@@ -163,6 +183,28 @@ export function imageUri(registryId: string, region: string, repository: string,
   const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
   const base = `${registryId}.dkr.ecr.${region}.${suffix}/${repository}`;
   return ref.tag ? `${base}:${ref.tag}` : `${base}@${ref.digest}`;
+}
+
+export interface ImageReference {
+  tag?: string;
+  digest?: string;
+  note: string;
+}
+
+/**
+ * The references of an image for Copy Image URI, immutable first: in a MUTABLE repository a tag
+ * like `latest` moves with the next push, so the build's own tag (the one naming its build
+ * number) and the digest come before it; every tag is immutable when the repository says so.
+ */
+export function imageReferences(tags: string[], digest: string, buildNumber: string | undefined, immutableTags: boolean): ImageReference[] {
+  const isBuildTag = (t: string) => !!buildNumber && new RegExp(`(^|[^0-9])${buildNumber.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`).test(t);
+  const fixed = immutableTags ? tags : tags.filter(isBuildTag);
+  const moving = tags.filter((t) => !fixed.includes(t));
+  return [
+    ...fixed.map((tag) => ({ tag, note: immutableTags ? 'tag (immutable in this repository)' : 'build tag' })),
+    ...(digest ? [{ digest, note: 'digest: never changes' }] : []),
+    ...moving.map((tag) => ({ tag, note: 'tag: moves with the next push' })),
+  ];
 }
 
 /** The repository name of an ECR image reference (`…amazonaws.com/airflow:tag` -> `airflow`). */

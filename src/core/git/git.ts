@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { processRunner, UntrustedWorkspace } from '../process/runner';
 
 export class GitError extends Error {
   constructor(message: string, readonly exitCode: number | null, readonly stderr: string) {
@@ -8,23 +8,23 @@ export class GitError extends Error {
   }
 }
 
-/** Runs `git <args>` in `cwd` (argument array, no shell) and returns stdout. */
-export function runGit(cwd: string, args: string[], signal?: AbortSignal): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', args, { cwd, signal, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      reject(e.code === 'ENOENT' ? new GitError('Git is not installed or not on PATH.', null, '') : e);
-    });
-    child.on('close', (code) => {
-      const stderr = Buffer.concat(err).toString('utf8').trim();
-      if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
-      else reject(new GitError(`git ${args[0]} failed: ${stderr.split('\n')[0] || `exit code ${code}`}`, code, stderr));
-    });
-  });
+/**
+ * Git arguments with everything that came from data (a commit from an image label, a file
+ * name) after `--end-of-options`, so a value such as `--output=/tmp/x` is never read as an option.
+ */
+export function gitArgs(options: readonly string[], data: readonly string[], paths?: readonly string[]): string[] {
+  return [...options, '--end-of-options', ...data, ...(paths ? ['--', ...paths] : [])];
+}
+
+/**
+ * Runs `git <args>` in `cwd` through the process runner and returns stdout. Git runs the
+ * repository's config (hooks, core.fsmonitor), so it is refused in an untrusted workspace.
+ */
+export async function runGit(cwd: string, args: string[], signal?: AbortSignal): Promise<string> {
+  const result = await processRunner().run('git', args, { cwd, signal, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' }, trust: 'Git' });
+  const stderr = result.stderr.trim();
+  if (result.code !== 0) throw new GitError(`git ${args[0]} failed: ${stderr.split('\n')[0] || `exit code ${result.code}`}`, result.code, stderr);
+  return result.stdout;
 }
 
 export interface CommitInfo {
@@ -37,11 +37,15 @@ export interface CommitInfo {
 
 const SEP = '\x1f';
 
-/** The commit, or undefined when this clone does not have it (or `cwd` is not a repository). */
+/**
+ * The commit a SHA or a ref (`main`, `v1.2`, `origin/main`: a build's SOURCE_VERSION may be either)
+ * names, or undefined when this clone does not have it (or `cwd` is not a repository).
+ */
 export async function commitInfo(cwd: string, sha: string, signal?: AbortSignal): Promise<CommitInfo | undefined> {
-  if (!/^[0-9a-f]{4,64}$/i.test(sha)) return undefined;
+  if (!sha.trim()) return undefined;
   try {
-    const out = await runGit(cwd, ['log', '-1', `--format=%H${SEP}%s${SEP}%an${SEP}%aI`, `${sha}^{commit}`, '--'], signal);
+    const commit = (await runGit(cwd, gitArgs(['rev-parse', '--verify', '--quiet'], [`${sha}^{commit}`]), signal)).trim();
+    const out = await runGit(cwd, gitArgs(['log', '-1', `--format=%H${SEP}%s${SEP}%an${SEP}%aI`], [commit], []), signal);
     const [full, subject, author, date] = out.trim().split(SEP);
     return full ? { sha: full, subject, author, date } : undefined;
   } catch (err) {
@@ -68,7 +72,7 @@ export interface GitState {
   headFile: string;
 }
 
-/** Branch, HEAD commit and HEAD file of the repository holding `cwd`; undefined outside a repository. */
+/** Branch, HEAD commit and HEAD file of the repository holding `cwd`; undefined outside a repository. Rejects when cancelled or refused (untrusted). */
 export async function readGitState(cwd: string, signal?: AbortSignal): Promise<GitState | undefined> {
   try {
     const [branch, head, gitDir] = (await Promise.all([
@@ -78,24 +82,24 @@ export async function readGitState(cwd: string, signal?: AbortSignal): Promise<G
     ])).map((out) => out.trim());
     return { branch: branch === 'HEAD' ? undefined : branch, head, headFile: path.join(gitDir, 'HEAD') };
   } catch (err) {
-    if (signal?.aborted) throw err;
+    if (signal?.aborted || err instanceof UntrustedWorkspace) throw err;
     return undefined;
   }
 }
 
 /** Commits reachable from `to` but not from `from` (how far `from` is behind). */
 export async function commitsBetween(cwd: string, from: string, to: string, signal?: AbortSignal): Promise<number> {
-  return Number((await runGit(cwd, ['rev-list', '--count', `${from}..${to}`], signal)).trim());
+  return Number((await runGit(cwd, gitArgs(['rev-list', '--count'], [`${from}..${to}`]), signal)).trim());
 }
 
 /** `git show` of a commit: header, message and patch. */
 export function showCommit(cwd: string, sha: string, signal?: AbortSignal): Promise<string> {
-  return runGit(cwd, ['show', '--stat', '--patch', '--format=fuller', sha, '--'], signal);
+  return runGit(cwd, gitArgs(['show', '--stat', '--patch', '--format=fuller'], [sha], []), signal);
 }
 
 /** Files under `folder` (relative to cwd) that differ between `sha` and the working tree. */
 export async function changedFiles(cwd: string, sha: string, folder: string, signal?: AbortSignal): Promise<{ status: string; path: string }[]> {
-  const out = await runGit(cwd, ['diff', '--name-status', '--relative', '--no-renames', sha, '--', folder], signal);
+  const out = await runGit(cwd, gitArgs(['diff', '--name-status', '--relative', '--no-renames'], [sha], [folder]), signal);
   return out.split('\n').filter(Boolean).map((line) => {
     const [status, file] = line.split('\t');
     return { status, path: file };
@@ -105,7 +109,7 @@ export async function changedFiles(cwd: string, sha: string, folder: string, sig
 /** A file's content at a commit; `file` is relative to cwd. Empty when it did not exist there. */
 export async function fileAt(cwd: string, sha: string, file: string, signal?: AbortSignal): Promise<string> {
   try {
-    return await runGit(cwd, ['show', `${sha}:./${file}`], signal);
+    return await runGit(cwd, gitArgs(['show'], [`${sha}:./${file}`]), signal);
   } catch (err) {
     if (err instanceof GitError && err.exitCode !== null) return '';
     throw err;
@@ -114,4 +118,22 @@ export async function fileAt(cwd: string, sha: string, file: string, signal?: Ab
 
 export function fetchAll(cwd: string, signal?: AbortSignal): Promise<string> {
   return runGit(cwd, ['fetch', '--all', '--quiet'], signal);
+}
+
+export interface FetchOutcome {
+  remotes: string[];
+  /** Remote-tracking branches and tags that are new or moved. */
+  updated: number;
+}
+
+/** `git fetch --all`, saying what it did: no remote to fetch from, or how many refs changed. */
+export async function fetchRemotes(cwd: string, signal?: AbortSignal): Promise<FetchOutcome> {
+  const remotes = (await runGit(cwd, ['remote'], signal)).split('\n').filter(Boolean);
+  if (!remotes.length) return { remotes, updated: 0 };
+  const refs = async () => new Map((await runGit(cwd, ['for-each-ref', '--format=%(refname) %(objectname)', 'refs/remotes', 'refs/tags'], signal))
+    .split('\n').filter(Boolean).map((line) => line.split(' ') as [string, string]));
+  const before = await refs();
+  await fetchAll(cwd, signal);
+  const after = await refs();
+  return { remotes, updated: [...after].filter(([ref, sha]) => before.get(ref) !== sha).length };
 }

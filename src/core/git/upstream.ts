@@ -1,4 +1,4 @@
-import { GitError, runGit } from './git';
+import { GitError, gitArgs, runGit } from './git';
 
 export interface UpstreamState {
   /** `origin/main`, or undefined when the branch tracks nothing. */
@@ -16,6 +16,6 @@ export async function upstreamState(cwd: string, signal?: AbortSignal): Promise<
     if (err instanceof GitError && err.exitCode !== null) return { ahead: 0 };
     throw err;
   }
-  const ahead = Number((await runGit(cwd, ['rev-list', '--count', `${upstream}..HEAD`], signal)).trim());
+  const ahead = Number((await runGit(cwd, gitArgs(['rev-list', '--count'], [`${upstream}..HEAD`]), signal)).trim());
   return { upstream, ahead };
 }

@@ -54,7 +54,7 @@ const LIVE_START_MS = 10_000;
 export class TransientSourceError extends Error {}
 
 /** Failures no retry fixes: the tail stops and says why. Network, throttling, 5xx and missing groups are retried. */
-const FATAL_KINDS = new Set(['accessDenied', 'noCredentials', 'ssoExpired', 'unknownProfile', 'invalidEndpoint']);
+const FATAL_KINDS = new Set(['accessDenied', 'noCredentials', 'ssoExpired', 'unknownProfile', 'invalidEndpoint', 'unsupported']);
 
 /**
  * Follows a LogSource without losing or repeating a line: every query re-reads the

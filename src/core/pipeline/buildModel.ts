@@ -90,15 +90,58 @@ export function buildConsoleUrl(region: string, build: Build): string {
   return `https://${host}/codesuite/codebuild/${account}/projects/${encodeURIComponent(build.projectName ?? '')}/build/${encodeURIComponent(build.id ?? '')}/?region=${region}`;
 }
 
-/** Parses `KEY=value` lines or `;`-separated pairs into environment overrides; undefined on bad input. */
-export function parseEnvironment(text: string): { name: string; value: string }[] | string {
+export type EnvironmentType = 'PLAINTEXT' | 'PARAMETER_STORE' | 'SECRETS_MANAGER';
+
+/** A CodeBuild environment override: the value itself, or where CodeBuild reads it from. */
+export interface EnvironmentOverride {
+  name: string;
+  value: string;
+  type: EnvironmentType;
+}
+
+/** `NAME=ssm:/path` reads a Parameter Store parameter, `NAME=secret:arn` a Secrets Manager secret. */
+const REFERENCES: [prefix: string, type: EnvironmentType][] = [['ssm:', 'PARAMETER_STORE'], ['secret:', 'SECRETS_MANAGER']];
+
+/**
+ * Parses `NAME=value` lines or `;`-separated pairs into environment overrides; a sentence
+ * on bad input. `ssm:` and `secret:` values become references CodeBuild resolves itself.
+ */
+export function parseEnvironment(text: string): EnvironmentOverride[] | string {
   const pairs = text.split(/[;\n]/).map((p) => p.trim()).filter(Boolean);
-  const out: { name: string; value: string }[] = [];
+  const out: EnvironmentOverride[] = [];
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     const name = eq > 0 ? pair.slice(0, eq).trim() : '';
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return `"${pair}" is not NAME=value (names are letters, digits and _).`;
-    out.push({ name, value: pair.slice(eq + 1).trim() });
+    const raw = pair.slice(eq + 1).trim();
+    const ref = REFERENCES.find(([prefix]) => raw.startsWith(prefix));
+    const value = ref ? raw.slice(ref[0].length).trim() : raw;
+    if (ref && !value) return `${name}=${ref[0]} needs the ${ref[1] === 'PARAMETER_STORE' ? 'parameter name' : 'secret ARN or name'} after "${ref[0]}".`;
+    out.push({ name, value, type: ref?.[1] ?? 'PLAINTEXT' });
   }
   return out;
+}
+
+/** The text parseEnvironment reads back. */
+export function formatEnvironment(env: readonly EnvironmentOverride[]): string {
+  return env.map((e) => `${e.name}=${REFERENCES.find(([, t]) => t === e.type)?.[0] ?? ''}${e.value}`).join('; ');
+}
+
+const SECRET_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIAL/i;
+const SECRET_VALUE = [
+  /^eyJ[\w-]+\.[\w-]+\.[\w-]*$/, // a JWT
+  /^(AKIA|ASIA)[A-Z0-9]{16}$/, // an AWS access key id
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+  /^(gh[pousr]_|github_pat_|sq[uap]_|xox[abprs]-|glpat-|sk-)\S{16,}/, // GitHub, Sonar, Slack, GitLab, API keys
+];
+
+/**
+ * A PLAINTEXT override that should not be kept: its name says secret, or its value looks like
+ * a key or token (a long run of mixed-case letters and digits, as an AWS secret key is; a
+ * lowercase hex commit sha is not).
+ */
+export function looksSecret(e: EnvironmentOverride): boolean {
+  if (e.type !== 'PLAINTEXT' || !e.value) return false;
+  if (SECRET_NAME.test(e.name) || SECRET_VALUE.some((r) => r.test(e.value))) return true;
+  return /^[A-Za-z0-9+/=_-]{32,}$/.test(e.value) && /[a-z]/.test(e.value) && /[A-Z]/.test(e.value) && /\d/.test(e.value);
 }

@@ -36,7 +36,7 @@ export const SCAFFOLD_PARTS: readonly ScaffoldPart[] = [
   {
     id: 'dags',
     label: 'Sample DAGs and tests',
-    description: 'dags/ with three example DAGs, tests/ runnable with python -m unittest, and sonar-project.properties',
+    description: 'dags/ with Airflow 3 example DAGs (TaskFlow, assets, a sensor, two deliberate bad examples), tests/ runnable with python -m unittest with or without Airflow, and sonar-project.properties',
     sources: [
       { from: 'sample-dags/dags', to: 'dags' },
       { from: 'sample-dags/tests', to: 'tests' },
@@ -46,31 +46,31 @@ export const SCAFFOLD_PARTS: readonly ScaffoldPart[] = [
   {
     id: 'docker',
     label: 'Airflow Dockerfile',
-    description: 'infra/docker: Airflow 2.10 image with build-number and commit labels, requirements.txt',
+    description: 'infra/docker: Airflow 3.3 image with build-number and commit labels, requirements.txt and pinned constraints.txt',
     sources: [{ from: 'infra-templates/docker', to: 'infra/docker' }],
   },
   {
     id: 'compose',
     label: 'Local stack (docker-compose)',
-    description: 'infra/compose: postgres, redis, webserver, scheduler, triggerer, workers, flower; plus the ECS reference files',
+    description: 'infra/compose: postgres, redis, api-server, scheduler, dag-processor, triggerer, workers, flower; plus the ECS reference files',
     sources: [{ from: 'infra-templates/compose', to: 'infra/compose' }],
   },
   {
     id: 'codebuild',
     label: 'CodeBuild buildspecs',
-    description: 'infra/codebuild: image pipeline (build, label, push to ECR) and DAG pipeline (tests, SonarCloud, gate, EFS)',
+    description: 'infra/codebuild: image pipeline (build, label, push to ECR, roll out) and DAG pipeline (DagBag tests, SonarCloud, gate, EFS)',
     sources: [{ from: 'infra-templates/codebuild', to: 'infra/codebuild' }],
   },
   {
     id: 'cloudformation',
     label: 'CloudFormation stack',
-    description: 'infra/cloudformation: ECS cluster and services, EFS, Aurora Serverless v2, Redis, ECR, CodeBuild, IAM',
+    description: 'infra/cloudformation: ECS cluster and services behind a load balancer, database migration, EFS, Aurora Serverless v2, Redis, ECR, CodeBuild, IAM',
     sources: [{ from: 'infra-templates/cloudformation', to: 'infra/cloudformation' }],
   },
   {
     id: 'scripts',
     label: 'Quality gate script',
-    description: 'infra/scripts: quality_gate.py, which waits for SonarCloud and fails on new_security_rating',
+    description: 'infra/scripts: quality_gate.py (waits for SonarCloud, fails on new_security_rating or the whole gate) and roll_out_image.sh',
     sources: [{ from: 'infra-templates/scripts', to: 'infra/scripts' }],
   },
 ];

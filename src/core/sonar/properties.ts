@@ -7,6 +7,8 @@ export interface SonarProject {
   sources: string[];
   /** Absolute folder of the properties file: component paths are relative to it. */
   baseDir: string;
+  /** The host is named by the workspace's file (not the settings, not SonarCloud): a token goes there only once the user agreed. */
+  hostFromWorkspace: boolean;
 }
 
 export const SONARCLOUD_HOST = 'https://sonarcloud.io';
@@ -38,11 +40,23 @@ export interface SonarOverrides {
 export function sonarProject(properties: Map<string, string>, baseDir: string, overrides: SonarOverrides): SonarProject | undefined {
   const projectKey = overrides.projectKey || properties.get('sonar.projectKey') || '';
   if (!projectKey) return undefined;
+  const host = (overrides.host || properties.get('sonar.host.url') || SONARCLOUD_HOST).replace(/\/+$/, '');
   return {
-    host: (overrides.host || properties.get('sonar.host.url') || SONARCLOUD_HOST).replace(/\/+$/, ''),
+    host,
     organization: overrides.organization || properties.get('sonar.organization') || '',
     projectKey,
     sources: (properties.get('sonar.sources') ?? '').split(',').map((s) => s.trim().replace(/^\.\/?/, '').replace(/\/+$/, '')).filter(Boolean),
     baseDir,
+    hostFromWorkspace: !overrides.host && host !== SONARCLOUD_HOST,
   };
+}
+
+/**
+ * Whether a token may be sent to the project's host: always to SonarCloud or a host from the
+ * (machine-scoped) settings; never to a host a workspace file names in an untrusted workspace;
+ * otherwise only after the user agreed once for that host.
+ */
+export function tokenHostCheck(project: Pick<SonarProject, 'hostFromWorkspace'>, state: { trusted: boolean; confirmed: boolean }): 'send' | 'ask' | 'refuse' {
+  if (!project.hostFromWorkspace || (state.confirmed && state.trusted)) return 'send';
+  return state.trusted ? 'ask' : 'refuse';
 }

@@ -13,6 +13,7 @@ import { loadMore } from './commands/loadMore';
 import { retry } from './commands/retry';
 import { copyArn } from './commands/copyArn';
 import { openInConsole } from './commands/openInConsole';
+import { openAirflowUi } from './commands/openAirflowUi';
 import { stopTask } from './commands/stopTask';
 import { forceNewDeployment } from './commands/forceNewDeployment';
 import { scaleService } from './commands/scaleService';
@@ -20,6 +21,8 @@ import { showResourceJson } from './commands/showResourceJson';
 import { selectProfile } from './commands/selectProfile';
 import { selectRegion } from './commands/selectRegion';
 import { ssoLogin } from './commands/ssoLogin';
+import { useDefaultCredentials } from './commands/useDefaultCredentials';
+import { openEndpointSettings } from './commands/openEndpointSettings';
 import { showLog } from './commands/showLog';
 
 export interface ExplorerServices {
@@ -34,11 +37,10 @@ export interface ExplorerServices {
 /** The Clusters view and its commands. Nothing here touches the network until the view asks. */
 export function activateExplorer(context: vscode.ExtensionContext, services: ExplorerServices): ClusterTreeProvider {
   const { session, registry } = services;
-  const tree = new ClusterTreeProvider(session, services.logger, (label) => {
-    view.description = label;
-  }, services.imageBuild);
+  const tree = new ClusterTreeProvider(session, services.logger, services.imageBuild);
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
-  view.description = session.label();
+  const describe = () => void session.label().then((label) => { view.description = label; });
+  describe();
   const documents = new ResourceDocuments();
   context.subscriptions.push(tree, view, documents, vscode.workspace.registerTextDocumentContentProvider(RESOURCE_SCHEME, documents));
 
@@ -49,6 +51,7 @@ export function activateExplorer(context: vscode.ExtensionContext, services: Exp
     [COMMANDS.retry]: retry,
     [COMMANDS.copyArn]: copyArn,
     [COMMANDS.openInConsole]: openInConsole,
+    [COMMANDS.openAirflowUi]: openAirflowUi,
     [COMMANDS.stopTask]: stopTask,
     [COMMANDS.forceNewDeployment]: forceNewDeployment,
     [COMMANDS.scaleService]: scaleService,
@@ -56,12 +59,14 @@ export function activateExplorer(context: vscode.ExtensionContext, services: Exp
     [COMMANDS.selectProfile]: selectProfile,
     [COMMANDS.selectRegion]: selectRegion,
     [COMMANDS.ssoLogin]: ssoLogin,
+    [COMMANDS.useDefaultCredentials]: useDefaultCredentials,
+    [COMMANDS.openEndpointSettings]: openEndpointSettings,
     [COMMANDS.showLog]: showLog,
   };
   registry.registerAll(handlers, deps);
 
   context.subscriptions.push(session.onDidChange(() => {
-    view.description = session.label();
+    describe();
     tree.refresh();
   }));
   context.subscriptions.push(autoRefresh(view, tree));

@@ -8,13 +8,13 @@ export const COMMANDS = {
   retry: 'airflowEcs.explorer.retry',
   copyArn: 'airflowEcs.copyArn',
   openInConsole: 'airflowEcs.openInConsole',
+  openAirflowUi: 'airflowEcs.openAirflowUi',
   stopTask: 'airflowEcs.stopTask',
   forceNewDeployment: 'airflowEcs.forceNewDeployment',
   scaleService: 'airflowEcs.scaleService',
   showResourceJson: 'airflowEcs.showResourceJson',
-  selectRegion: 'airflowEcs.selectRegion',
 } as const;
 
 export const VIEW_ID = 'airflowEcs.clusters';
-/** Context key the welcome content reads: ok | noCredentials | ssoExpired | unknownProfile | invalidEndpoint | noClusters. */
+/** Context key the welcome content reads: ok | noClusters | a connection problem (platform/aws.ts). */
 export const STATE_KEY = 'airflowEcs.clusters.state';

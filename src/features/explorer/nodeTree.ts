@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
+import { connectionProblem, setViewState } from '../../platform/aws';
 import { describeFailure } from '../../platform/errors';
 import { ErrorNode, type ExplorerNode } from './nodes';
 
@@ -12,13 +13,18 @@ export abstract class NodeTreeProvider implements vscode.TreeDataProvider<Explor
   readonly onDidChangeTreeData = this.changed.event;
   protected readonly parents = new WeakMap<ExplorerNode, ExplorerNode | undefined>();
 
-  constructor(protected readonly logger: Logger, private readonly what: string, private readonly retryCommand: string) {}
+  constructor(
+    protected readonly logger: Logger,
+    private readonly what: string,
+    private readonly retryCommand: string,
+    /** The context key the view's welcome content reads (`ok`, a connection problem, an empty state). */
+    private readonly stateKey: string,
+  ) {}
 
   protected abstract roots(): Promise<ExplorerNode[]>;
 
-  /** A chance to show something other than an error node (welcome content); undefined: the error node. */
-  protected failed(_err: unknown, _node: ExplorerNode | undefined): Promise<ExplorerNode[] | undefined> {
-    return Promise.resolve(undefined);
+  protected async setState(state: string): Promise<void> {
+    await setViewState(this.stateKey, state);
   }
 
   /** Reloads a node (or everything) from AWS. */
@@ -46,8 +52,13 @@ export abstract class NodeTreeProvider implements vscode.TreeDataProvider<Explor
       for (const c of children) this.parents.set(c, node);
       return children;
     } catch (err) {
-      const instead = await this.failed(err, node);
-      if (instead) return instead;
+      // A wrong connection empties the view: its welcome content says why, with the fix.
+      const problem = node ? undefined : connectionProblem(err);
+      if (problem) {
+        this.logger.warn(`${this.what}: ${err instanceof Error ? err.message : String(err)}`);
+        await this.setState(problem);
+        return [];
+      }
       this.logger.warn(`${this.what}: could not load ${node ? node.id : 'the root'}: ${err instanceof Error ? err.message : String(err)}`);
       const error = new ErrorNode(`${node?.id ?? 'root'}#error`, describeFailure(err).message, node, this.retryCommand);
       this.parents.set(error, node);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { airflowRole, ROLE_LABELS, servesUi, type AirflowRole } from '../../core/airflow/roles';
 import type { Cluster, Container, EcsApi, Service, Task } from '../../core/aws/ecs';
 import { clusterView, containerView, recentlyStopped, serviceView, taskView, type ContainerBuild, } from '../../core/ecs/present';
 import { loadServices, loadStandaloneTasks, TaskPager } from '../../core/ecs/taskPager';
@@ -92,8 +93,18 @@ export class ServiceNode extends PagedTasksNode implements ResourceNode {
   get arn() { return this.resource.serviceArn ?? ''; }
   get name() { return this.resource.serviceName ?? ''; }
 
+  /** The Airflow component this service runs (api-server, scheduler, worker...), if it is one. */
+  get role(): AirflowRole | undefined {
+    return airflowRole(this.name);
+  }
+
   treeItem() {
-    return viewItem(this.id, serviceView(this.resource, this.ctx.now()), vscode.TreeItemCollapsibleState.Collapsed, 'airflowEcs.service', 'layers');
+    const role = this.role;
+    // Services that serve the Airflow UI get `.ui`: Open Airflow UI is offered on them.
+    const contextValue = servesUi(role) ? 'airflowEcs.service.ui' : 'airflowEcs.service';
+    const ti = viewItem(this.id, serviceView(this.resource, this.ctx.now()), vscode.TreeItemCollapsibleState.Collapsed, contextValue, role ? ROLE_ICONS[role] : 'layers');
+    if (role && ti.tooltip instanceof vscode.MarkdownString) ti.tooltip.appendMarkdown(`\n\nAirflow: ${ROLE_LABELS[role]}`);
+    return ti;
   }
 
   protected createPager(ecs: EcsApi) {
@@ -106,6 +117,11 @@ export class ServiceNode extends PagedTasksNode implements ResourceNode {
     return 'No running tasks';
   }
 }
+
+const ROLE_ICONS: Record<AirflowRole, string> = {
+  'api-server': 'globe', webserver: 'globe', scheduler: 'watch', 'dag-processor': 'file-code',
+  triggerer: 'zap', worker: 'server-process', flower: 'graph', init: 'database',
+};
 
 export function isResource(node: unknown): node is ExplorerNode & ResourceNode {
   return node instanceof ClusterNode || node instanceof ServiceNode || node instanceof TaskNode || node instanceof ContainerNode;

@@ -13,3 +13,5 @@ export const COMMANDS = {
 } as const;
 
 export const VIEW_ID = 'airflowEcs.images';
+/** Context key the welcome content reads: ok | noRepositories | noneOfRepositories | a connection problem (platform/aws.ts). */
+export const STATE_KEY = 'airflowEcs.images.state';

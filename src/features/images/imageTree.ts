@@ -5,10 +5,11 @@ import type { Placement } from '../../core/ecr/present';
 import { commitInfo, type CommitInfo } from '../../core/git/git';
 import type { Logger } from '../../core/log';
 import type { AwsSession } from '../../platform/aws';
+import { workspaceTrusted } from '../../platform/processes';
 import { readSettings } from '../../platform/settings';
 import { NodeTreeProvider } from '../explorer/nodeTree';
-import { MessageNode, type ExplorerNode } from '../explorer/nodes';
-import { COMMANDS } from './commandIds';
+import type { ExplorerNode } from '../explorer/nodes';
+import { COMMANDS, STATE_KEY } from './commandIds';
 import { ImageNode, RepositoryNode, type ImagesContext } from './nodes';
 
 /**
@@ -16,12 +17,12 @@ import { ImageNode, RepositoryNode, type ImagesContext } from './nodes';
  * untrusted workspace: a repository's config (core.fsmonitor, hooks) can make git run code.
  */
 export function workspaceRepo(): string | undefined {
-  return vscode.workspace.isTrusted ? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath : undefined;
+  return workspaceTrusted() ? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath : undefined;
 }
 
 /**
- * ECR repositories -> images (newest first) -> commit, scan findings. Labels are read only
- * for images on screen; deployment markers come from running ECS tasks. getChildren never throws.
+ * ECR repositories -> images (newest first) -> commit, scan findings. Labels are read for the
+ * loaded page of an expanded repository (untagged ones once their folder is expanded); deployment markers come from running ECS tasks. getChildren never throws.
  */
 export class ImageTreeProvider extends NodeTreeProvider {
   private repositories: RepositoryNode[] | undefined;
@@ -31,7 +32,7 @@ export class ImageTreeProvider extends NodeTreeProvider {
   readonly ctx: ImagesContext;
 
   constructor(private readonly session: AwsSession, readonly loader: LabelLoader, logger: Logger) {
-    super(logger, 'Images', COMMANDS.retry);
+    super(logger, 'Images', COMMANDS.retry, STATE_KEY);
     this.ctx = {
       ecr: () => session.ecr(),
       now: () => Date.now(),
@@ -39,6 +40,7 @@ export class ImageTreeProvider extends NodeTreeProvider {
       labels: (digest) => loader.cached(digest) ?? this.failures.get(digest ?? ''),
       commit: (sha) => (sha ? this.commits.get(sha) : undefined),
       places: (digest): Placement[] => (digest ? this.deployed.get(digest)?.places ?? [] : []),
+      platform: (digest) => loader.cache.platformOf(digest),
       wantLabels: (repository, nodes) => {
         this.loadLabels(repository, nodes).catch((err) => this.logger.warn(`Images: labels of ${repository}: ${String(err)}`));
       },
@@ -48,17 +50,26 @@ export class ImageTreeProvider extends NodeTreeProvider {
   /** Label failures of this session (not cached on disk: they may pass on retry). */
   private readonly failures = new Map<string, { state: 'error'; message: string }>();
 
+  /** Each row redraws as soon as its own labels (and commit) are in: a hung download holds back only its row. */
   private async loadLabels(repository: string, nodes: ImageNode[]): Promise<void> {
-    const missing = nodes.filter((n) => n.digest && !this.loader.cached(n.digest));
+    const byDigest = new Map(nodes.map((n) => [n.digest, n]));
+    const redraw = async (node: ImageNode | undefined) => {
+      if (!node) return;
+      await this.resolveCommit(node.commitSha);
+      this.changed.fire(node);
+    };
+    // A lookup that failed is tried again on Refresh, not each time VS Code asks for the rows.
+    const missing = nodes.filter((n) => n.digest && !this.loader.cached(n.digest) && !this.failures.has(n.digest));
+    const cachedRows = Promise.all(nodes.filter((n) => !missing.includes(n)).map(redraw));
+    const pending: Promise<void>[] = [];
     if (missing.length) {
-      const results = await this.loader.loadAll(repository, missing.map((n) => n.digest));
-      for (const [digest, outcome] of results) {
+      await this.loader.loadAll(repository, missing.map((n) => n.digest), undefined, (digest, outcome) => {
         if (outcome.state === 'error') this.failures.set(digest, outcome);
         else this.failures.delete(digest);
-      }
+        pending.push(redraw(byDigest.get(digest)));
+      });
     }
-    await Promise.all(nodes.map((n) => this.resolveCommit(n.commitSha)));
-    for (const n of nodes) this.changed.fire(n);
+    await Promise.all([cachedRows, ...pending]);
   }
 
   /** Subject and author of a commit from the workspace's repository, once per sha. */
@@ -95,10 +106,8 @@ export class ImageTreeProvider extends NodeTreeProvider {
         .sort((a, b) => (a.repositoryName ?? '').localeCompare(b.repositoryName ?? ''));
       this.repositories = repos.map((r) => new RepositoryNode(this.ctx, r));
     }
-    if (!this.repositories.length) {
-      const wanted = readSettings().images.repositories;
-      return [new MessageNode('images#none', wanted.length ? `None of the repositories ${wanted.join(', ')} exists in this region` : 'No ECR repositories in this region')];
-    }
+    const wanted = readSettings().images.repositories;
+    await this.setState(this.repositories.length ? 'ok' : wanted.length ? 'noneOfRepositories' : 'noRepositories');
     return this.repositories;
   }
 

@@ -17,6 +17,8 @@ export interface ImagesContext {
   labels(digest: string | undefined): LabelOutcome | undefined;
   commit(sha: string | undefined): CommitInfo | 'unknown' | undefined;
   places(digest: string | undefined): Placement[];
+  /** The platform of an index child (`linux/arm64`), once the index was read. */
+  platform(digest: string | undefined): string | undefined;
   /** Asks for labels (and commits) of images now on screen; nodes redraw as they arrive. */
   wantLabels(repository: string, nodes: ImageNode[]): void;
 }
@@ -129,8 +131,12 @@ export class UntaggedNode extends ExplorerNode {
 }
 
 export class ImageNode extends ExplorerNode {
+  /** One Scan findings row per image node, so its findings are read once per refresh however often the row redraws. */
+  private readonly scan: ScanNode;
+
   constructor(private readonly ctx: ImagesContext, readonly repository: RepositoryNode, readonly image: ImageDetail) {
     super();
+    this.scan = new ScanNode(ctx, this);
   }
   get id() { return `${this.repository.id}@${this.digest}`; }
   get digest() { return this.image.imageDigest ?? ''; }
@@ -146,7 +152,7 @@ export class ImageNode extends ExplorerNode {
   treeItem() {
     const sha = this.commitSha;
     const places = this.ctx.places(this.digest);
-    const view = imageView(this.image, { labels: this.ctx.labels(this.digest), commit: this.ctx.commit(sha), places }, this.ctx.names(), this.ctx.now());
+    const view = imageView(this.image, { labels: this.ctx.labels(this.digest), commit: this.ctx.commit(sha), places, platform: this.ctx.platform(this.digest) }, this.ctx.names(), this.ctx.now());
     const state = `${this.image.imageTags?.length ? 'tagged' : 'untagged'}${places.length ? '.deployed' : ''}${sha ? '.commit' : ''}`;
     return viewItem(this.id, view, vscode.TreeItemCollapsibleState.Collapsed, `airflowEcs.image.${state}`, places.length ? 'rocket' : 'tag');
   }
@@ -160,7 +166,7 @@ export class ImageNode extends ExplorerNode {
     else if (labels?.state === 'unsupported') nodes.push(new MessageNode(`${this.id}#labels`, `No labels: ${labels.reason}`));
     else if (labels) nodes.push(new MessageNode(`${this.id}#labels`, 'No build labels on this image'));
     for (const p of this.ctx.places(this.digest)) nodes.push(new MessageNode(`${this.id}#run#${p.cluster}/${p.service}`, `Running in ${p.cluster}/${p.service}`));
-    nodes.push(new ScanNode(this.ctx, this));
+    nodes.push(this.scan);
     return Promise.resolve(nodes);
   }
 }
@@ -172,7 +178,7 @@ export class CommitNode extends ExplorerNode {
   get id() { return `${this.image.id}#commit`; }
   treeItem() {
     const known = this.info && this.info !== 'unknown' ? this.info : undefined;
-    const ti = new vscode.TreeItem(known ? `${shortSha(this.sha)} ${known.subject}` : `Commit ${shortSha(this.sha)}`, vscode.TreeItemCollapsibleState.None);
+    const ti = new vscode.TreeItem(known ? `${shortSha(known.sha)} ${known.subject}` : `Commit ${shortSha(this.sha)}`, vscode.TreeItemCollapsibleState.None);
     ti.id = this.id;
     ti.description = known ? `${known.author} · ${known.date.slice(0, 10)}` : this.info === 'unknown' ? 'not in this clone: fetch?' : '';
     ti.tooltip = known ? `${known.sha}\n${known.subject}\n${known.author}, ${known.date}` : `${this.sha} is not in this workspace's git repository. Fetch, then look again.`;
@@ -202,7 +208,20 @@ export class ScanNode extends ExplorerNode {
     return ti;
   }
 
-  async children(): Promise<ExplorerNode[]> {
+  private findings: Promise<ExplorerNode[]> | undefined;
+
+  reset(): void {
+    this.findings = undefined;
+  }
+
+  children(): Promise<ExplorerNode[]> {
+    this.findings ??= this.readFindings();
+    // A failure is not kept: the error row's retry reads again.
+    this.findings.catch(() => (this.findings = undefined));
+    return this.findings;
+  }
+
+  private async readFindings(): Promise<ExplorerNode[]> {
     const ecr = await this.ctx.ecr();
     try {
       const findings = [];

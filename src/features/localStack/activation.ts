@@ -3,7 +3,7 @@ import type { Logger } from '../../core/log';
 import type { CommandRegistry } from '../../platform/commands';
 import type { TailSessions } from '../logs/tailSessions';
 import { SECTION } from '../../platform/settings';
-import { COMMANDS, VIEW_ID } from './commandIds';
+import { COMMANDS, PROJECT_UP_KEY, VIEW_ID } from './commandIds';
 import { LocalStack } from './stack';
 import { StackTreeProvider } from './stackTree';
 import type { LocalStackDeps } from './commands/deps';
@@ -67,6 +67,8 @@ export function activateLocalStack(context: vscode.ExtensionContext, services: L
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`${SECTION}.localStack`) && stack.reset()),
     uptimeTicker(view, tree),
+    // The walkthrough's "run the local stack" step completes when the project runs, view shown or not.
+    stack.onDidChange(() => void vscode.commands.executeCommand('setContext', PROJECT_UP_KEY, stack.tracker?.containers.some((c) => c.state === 'running') ?? false)),
   );
   return { stack, tree };
 }

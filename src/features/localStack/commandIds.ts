@@ -21,3 +21,5 @@ export const COMMANDS = {
 export const VIEW_ID = 'airflowEcs.localStack';
 /** Context key the welcome content reads: ok | noComposeFile | chooseComposeFile | dockerUnavailable. */
 export const STATE_KEY = 'airflowEcs.localStack.state';
+/** True while the compose project has a running container (the walkthrough's last step reads it). */
+export const PROJECT_UP_KEY = 'airflowEcs.localStack.projectUp';

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ContainerState } from '../../core/docker/stackState';
 import type { LocalStack, LoadedProject } from './stack';
+import { VIEW_TITLE } from '../../platform/commands';
 import { UserFacingError } from '../../platform/errors';
 import { COMMANDS } from './commandIds';
 import { StackContainerNode, StackProjectNode, StackServiceNode } from './stackTree';
@@ -12,9 +13,11 @@ export function notRunning(message: string): UserFacingError {
 
 /**
  * The services of `project` a command acts on: the selected service nodes, none (= all) for the
- * project node, else a quick pick (several when `many`; all pre-selected, and all picked means "all").
+ * project node or the view title, else a quick pick (several when `many`; all pre-selected, and
+ * all picked means "all").
  */
 export async function targetServices(stack: LocalStack, project: LoadedProject, node: unknown, nodes: unknown[] | undefined, opts: { many: boolean; title: string }): Promise<string[]> {
+  if (node === VIEW_TITLE) return [];
   const selected = nodes?.length ? nodes : node ? [node] : [];
   if (selected.some((n) => n instanceof StackProjectNode)) return [];
   const fromTree = selected.flatMap((n) => (n instanceof StackServiceNode ? [n.name] : n instanceof StackContainerNode ? [n.container.service] : []));

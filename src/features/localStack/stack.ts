@@ -11,6 +11,7 @@ import type { Logger } from '../../core/log';
 import { toAbortSignal } from '../../platform/commands';
 import { UserFacingError } from '../../platform/errors';
 import { readSettings } from '../../platform/settings';
+import { workspaceTrusted } from '../../platform/processes';
 import { COMMANDS } from './commandIds';
 
 const COMPOSE_GLOB = '{**/docker-compose*.yml,**/compose*.yaml}';
@@ -102,10 +103,24 @@ export class LocalStack implements vscode.Disposable {
     return this.chooseFile(found);
   }
 
-  /** A quick pick of the compose files; the choice is remembered for this workspace. */
+  /**
+   * A quick pick of the compose files; the choice is remembered for this workspace. With none in
+   * the workspace, a file dialog: the file chosen there becomes the workspace's Compose File setting.
+   */
   async chooseFile(found?: string[]): Promise<string> {
     const files = found ?? (await vscode.workspace.findFiles(COMPOSE_GLOB, '**/node_modules/**', 50)).map((u) => u.fsPath).sort();
-    if (!files.length) throw new NoComposeFile([]);
+    if (!files.length) {
+      const [uri] = await vscode.window.showOpenDialog({
+        title: 'Compose file of the local Airflow stack',
+        openLabel: 'Use This Compose File',
+        filters: { 'Compose files': ['yml', 'yaml'] },
+        canSelectMany: false,
+      }) ?? [];
+      if (!uri) throw new vscode.CancellationError();
+      await vscode.workspace.getConfiguration('airflowEcs').update('localStack.composeFile', uri.fsPath, vscode.ConfigurationTarget.Workspace);
+      this.reset();
+      return uri.fsPath;
+    }
     const picked = await vscode.window.showQuickPick(files.map((f) => ({ label: vscode.workspace.asRelativePath(f), file: f })), {
       title: 'Compose file of the local Airflow stack',
       placeHolder: 'The "Compose File" setting makes this choice permanent',
@@ -178,6 +193,11 @@ export class LocalStack implements vscode.Disposable {
    */
   private async resolveModel(project: ComposeProject, text: string): Promise<ComposeModel> {
     const written = parseComposeFile(text);
+    // `config` runs the workspace's interpolation (.env, include), which the runner refuses untrusted.
+    if (!workspaceTrusted()) {
+      this.logger.info(`Local Stack: the workspace is not trusted, so ${project.file} is read as written (no interpolation) instead of through compose config`);
+      return written;
+    }
     const engine = await this.engine().catch(() => undefined);
     const config = engine && await readComposeConfig(engine, project, { env: this.childEnv() }).catch((err: unknown) => {
       this.logger.warn(`Local Stack: ${engine.label} config did not run: ${err instanceof Error ? err.message : String(err)}`);
@@ -306,10 +326,5 @@ export class LocalStack implements vscode.Disposable {
   }
 }
 
-/** Actions that run code from the compose file are off in an untrusted workspace. */
-export function requireTrust(action: string): void {
-  if (vscode.workspace.isTrusted) return;
-  throw new UserFacingError(`${action} is disabled in an untrusted workspace: it runs code the compose file defines. Viewing the stack and its logs still works.`, [
-    { title: 'Manage Workspace Trust', run: () => vscode.commands.executeCommand('workbench.trust.manage') },
-  ]);
-}
+/** Actions that run code from the compose file (Up, Build, Scale, Shell, Run Airflow CLI) are off in an untrusted workspace. */
+export { requireTrust } from '../../platform/processes';

@@ -11,6 +11,8 @@ export const PIPELINE_COMMANDS = {
 } as const;
 
 export const PIPELINE_VIEW = 'airflowEcs.pipelines';
+/** Context key the welcome content reads: ok | noProjects | a connection problem (platform/aws.ts). */
+export const PIPELINE_STATE_KEY = 'airflowEcs.pipelines.state';
 
 export type PipelineKind = 'dag' | 'image';
 

@@ -1,12 +1,15 @@
 import * as vscode from 'vscode';
 import type { Build } from '../../core/aws/codebuild';
-import { buildConsoleUrl, currentPhase, failureReason, outcome, parseEnvironment, shortSha } from '../../core/pipeline/buildModel';
+import {
+  buildConsoleUrl, currentPhase, failureReason, formatEnvironment, looksSecret, outcome, parseEnvironment, shortSha, type EnvironmentOverride,
+} from '../../core/pipeline/buildModel';
 import { BuildWatcher } from '../../core/pipeline/buildWatcher';
 import { headCommit } from '../../core/git/git';
 import { upstreamState } from '../../core/git/upstream';
 import type { Logger } from '../../core/log';
 import type { AwsSession } from '../../platform/aws';
 import { reportError } from '../../platform/errors';
+import { requireTrust } from '../../platform/processes';
 import { readSettings } from '../../platform/settings';
 import { PIPELINE_COMMANDS, PIPELINE_NAMES, PIPELINE_VIEW, type PipelineKind } from './commandIds';
 import type { PipelineTreeProvider } from './pipelineTree';
@@ -65,20 +68,16 @@ export class PipelineRuns implements vscode.Disposable {
   }
 
   async start(kind: PipelineKind): Promise<Build | undefined> {
-    if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('Pipeline runs are disabled in an untrusted workspace: trust this folder to start builds.', 'Manage Workspace Trust')
-        .then((a) => a && vscode.commands.executeCommand('workbench.trust.manage'));
-      return undefined;
-    }
+    requireTrust(kind === 'dag' ? 'Run DAG Pipeline' : 'Build Image');
     const project = readSettings().pipeline[kind === 'dag' ? 'dagProject' : 'imageProject']
       || (await vscode.commands.executeCommand<string | undefined>(PIPELINE_COMMANDS.selectProjects, kind));
     if (!project) return undefined;
 
     const sourceVersion = await this.sourceVersion();
-    const previous = this.context.workspaceState.get<string>(OVERRIDES_KEY, '');
+    const previous = this.rememberable(this.context.workspaceState.get<string>(OVERRIDES_KEY, '')).text;
     const overrides = await vscode.window.showInputBox({
       title: `${PIPELINE_NAMES[kind]}: environment overrides (optional)`,
-      prompt: 'NAME=value pairs separated by ";" — leave empty to use the project\'s environment. Press Enter to start.',
+      prompt: 'NAME=value pairs separated by ";" (NAME=ssm:/parameter or NAME=secret:arn for secrets) — leave empty to use the project\'s environment. Press Enter to start.',
       value: previous,
       validateInput: (text) => {
         const parsed = parseEnvironment(text);
@@ -86,8 +85,12 @@ export class PipelineRuns implements vscode.Disposable {
       },
     });
     if (overrides === undefined) cancelled();
-    await this.context.workspaceState.update(OVERRIDES_KEY, overrides);
-    const environment = parseEnvironment(overrides) as { name: string; value: string }[];
+    const { text, withheld } = this.rememberable(overrides);
+    await this.context.workspaceState.update(OVERRIDES_KEY, text);
+    if (withheld.length) {
+      void vscode.window.showWarningMessage(`${withheld.join(', ')} ${withheld.length > 1 ? 'are' : 'is'} not remembered because ${withheld.length > 1 ? 'they look' : 'it looks'} like a secret: use NAME=ssm:/parameter or NAME=secret:arn to have CodeBuild read it from Parameter Store or Secrets Manager.`);
+    }
+    const environment = parseEnvironment(overrides) as EnvironmentOverride[];
 
     const build = await (await this.session.codebuild()).startBuild({ project, sourceVersion, environment });
     this.logger.info(`Pipeline: started ${build.id} for ${sourceVersion ?? 'the default branch'}`);
@@ -95,6 +98,13 @@ export class PipelineRuns implements vscode.Disposable {
     this.follow(build, kind);
     this.watcher.watch(build.id ?? '');
     return build;
+  }
+
+  /** Overrides without the PLAINTEXT values that look like secrets: workspace state is not secret storage. */
+  private rememberable(text: string): { text: string; withheld: string[] } {
+    const parsed = parseEnvironment(text);
+    if (typeof parsed === 'string') return { text: '', withheld: [] };
+    return { text: formatEnvironment(parsed.filter((e) => !looksSecret(e))), withheld: parsed.filter(looksSecret).map((e) => e.name) };
   }
 
   /** HEAD, after making sure CodeBuild can fetch it; undefined builds the project's default. */

@@ -34,7 +34,7 @@ export interface QualityApi {
 /** SonarCloud findings as diagnostics, the gate in the status bar and the Quality view. */
 export function activateQuality(context: vscode.ExtensionContext, services: QualityServices): QualityApi {
   const { registry, logger } = services;
-  const service = new QualityService(context.secrets, logger);
+  const service = new QualityService(context.secrets, logger, context.globalState);
   const tree = new QualityTreeProvider(service);
   const documents = new RuleDocuments();
   context.subscriptions.push(
@@ -84,11 +84,12 @@ export function activateQuality(context: vscode.ExtensionContext, services: Qual
 
   context.subscriptions.push(
     context.secrets.onDidChange(() => void service.updateStateKey()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void service.updateStateKey().then(refreshInBackground)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${SECTION}.sonar`)) void service.updateStateKey().then(refreshInBackground);
     }),
   );
-  void service.updateStateKey().then(refreshInBackground);
+  void service.seedDemoToken().then(() => service.updateStateKey()).then(refreshInBackground);
   return { service, tree, refreshInBackground };
 }
 

@@ -11,7 +11,7 @@ export const COMMANDS = {
 } as const;
 
 export const QUALITY_VIEW = 'airflowEcs.quality';
-/** Context key the welcome content reads: noProject | signedOut | ready. */
+/** Context key the welcome content reads: noProject | untrustedHost | signedOut | ready. */
 export const QUALITY_STATE_KEY = 'airflowEcs.quality.state';
 export const DIAGNOSTIC_SOURCE = 'SonarCloud';
 export const RULE_SCHEME = 'airflow-ecs-sonar-rule';

@@ -5,12 +5,14 @@ import type { Logger } from '../../core/log';
 import { readGitState, type GitState } from '../../core/git/git';
 import type { SonarComponent, SonarHotspot, SonarIssue } from '../../core/sonar/api';
 import { SonarClient, SonarProblem } from '../../core/sonar/client';
+import { demoSonarToken } from '../../core/sonar/demoToken';
 import { gateView, type GateView } from '../../core/sonar/gate';
 import {
   clampRange, ComponentResolver, mapFindings, SEVERITIES, sonarUrls, type Finding, type FindingRange, type Severity,
 } from '../../core/sonar/mapping';
-import { parseProperties, sonarProject, type SonarProject } from '../../core/sonar/properties';
+import { parseProperties, sonarProject, tokenHostCheck, type SonarProject } from '../../core/sonar/properties';
 import { UserFacingError } from '../../platform/errors';
+import { workspaceTrusted } from '../../platform/processes';
 import { openSetting, readSettings } from '../../platform/settings';
 import { DIAGNOSTIC_SOURCE, QUALITY_STATE_KEY } from './commandIds';
 
@@ -38,6 +40,8 @@ export interface QualitySnapshot {
 }
 
 const tokenKey = (host: string) => `airflowEcs.sonar.token:${host}`;
+/** Hosts named by a workspace file that the user agreed to send a token to (global state). */
+const CONFIRMED_HOSTS_KEY = 'airflowEcs.sonar.confirmedHosts';
 
 /** Fetches findings and the gate, publishes diagnostics, and remembers what it showed. */
 export class QualityService implements vscode.Disposable {
@@ -50,7 +54,7 @@ export class QualityService implements vscode.Disposable {
   failure: unknown;
   private git: GitState | undefined;
 
-  constructor(private readonly secrets: vscode.SecretStorage, private readonly logger: Logger) {}
+  constructor(private readonly secrets: vscode.SecretStorage, private readonly logger: Logger, private readonly globalState: vscode.Memento) {}
 
   dispose(): void {
     this.diagnostics.dispose();
@@ -85,8 +89,31 @@ export class QualityService implements vscode.Disposable {
     return project;
   }
 
-  token(project: SonarProject): Thenable<string | undefined> {
-    return this.secrets.get(tokenKey(project.host));
+  /** The stored token, when it may be sent to the project's host (see tokenHostCheck). */
+  async token(project: SonarProject): Promise<string | undefined> {
+    return this.hostCheck(project) === 'send' ? this.secrets.get(tokenKey(project.host)) : undefined;
+  }
+
+  private hostCheck(project: SonarProject): 'send' | 'ask' | 'refuse' {
+    const confirmed = this.globalState.get<string[]>(CONFIRMED_HOSTS_KEY, []).includes(project.host);
+    return tokenHostCheck(project, { trusted: workspaceTrusted(), confirmed });
+  }
+
+  /**
+   * Before a token is first sent to a host that sonar-project.properties names: refused in an
+   * untrusted workspace, else asked once per host (remembered in global state).
+   */
+  async allowTokenTo(project: SonarProject): Promise<void> {
+    const check = this.hostCheck(project);
+    if (check === 'refuse') throw untrustedHost(project);
+    if (check === 'send') return;
+    const send = 'Send Token';
+    const answer = await vscode.window.showWarningMessage(`Send your SonarCloud token to ${project.host} named by ${PROPERTIES_FILE}?`, {
+      modal: true,
+      detail: 'The host comes from a file in this workspace, not from your settings. Only send a token to a server you know.',
+    }, send);
+    if (answer !== send) throw new vscode.CancellationError();
+    await this.globalState.update(CONFIRMED_HOSTS_KEY, [...this.globalState.get<string[]>(CONFIRMED_HOSTS_KEY, []), project.host]);
   }
 
   async storeToken(project: SonarProject, token: string | undefined): Promise<void> {
@@ -95,9 +122,21 @@ export class QualityService implements vscode.Disposable {
     await this.updateStateKey();
   }
 
+  /**
+   * Signs in to the local server of `npm start`'s demo with the token it passes (see demoToken.ts).
+   * Each demo run has a new token, and the browser keeps secrets across runs: replace an old one.
+   */
+  async seedDemoToken(): Promise<void> {
+    const project = await this.findProject();
+    const token = project && demoSonarToken(project.host, process.env);
+    if (!project || !token || (await this.token(project)) === token) return;
+    await this.secrets.store(tokenKey(project.host), token);
+    this.logger.info(`Sonar: signed in to the demo server ${project.host}.`);
+  }
+
   async updateStateKey(): Promise<void> {
     const project = await this.findProject();
-    const state = !project ? 'noProject' : (await this.token(project)) ? 'ready' : 'signedOut';
+    const state = !project ? 'noProject' : this.hostCheck(project) === 'refuse' ? 'untrustedHost' : (await this.token(project)) ? 'ready' : 'signedOut';
     await vscode.commands.executeCommand('setContext', QUALITY_STATE_KEY, state);
   }
 
@@ -127,16 +166,20 @@ export class QualityService implements vscode.Disposable {
 
   private async load(signal?: AbortSignal): Promise<QualitySnapshot> {
     const project = await this.requireProject();
+    if (this.hostCheck(project) === 'refuse') throw untrustedHost(project);
     const token = await this.token(project);
     if (!token) throw new SonarProblem('unauthorized', `You are not signed in to ${project.host}.`);
     const client = this.client(project, token);
-    this.git = await readGitState(project.baseDir, signal);
+    // Git runs the repository's config, so an untrusted workspace shows the main branch instead.
+    const untrusted = !workspaceTrusted();
+    this.git = untrusted ? undefined : await readGitState(project.baseDir, signal);
     const localBranch = this.git?.branch;
     const branches = await client.branches(project.projectKey, signal);
     const main = branches.find((b) => b.isMain)?.name;
     const analysed = localBranch && branches.some((b) => b.name === localBranch) ? localBranch : main;
     const shown = analysed ?? 'the main branch';
-    const fallback = !this.git ? `${project.baseDir} is not in a git repository: showing ${shown}.`
+    const fallback = untrusted ? `Git does not run in an untrusted workspace: showing ${shown}.`
+      : !this.git ? `${project.baseDir} is not in a git repository: showing ${shown}.`
       : !localBranch ? `HEAD is detached: showing ${shown}.`
         : analysed !== localBranch ? `Branch ${localBranch} was never analysed: showing ${shown}.` : undefined;
     if (fallback) this.logger.info(`Sonar: ${fallback}`);
@@ -225,6 +268,13 @@ export class QualityService implements vscode.Disposable {
     if (!s) return undefined;
     return sonarUrls(s.project, s.origin.kind === 'server' ? s.origin.branch : undefined).finding(finding);
   }
+}
+
+function untrustedHost(project: SonarProject): UserFacingError {
+  return new UserFacingError(`${project.host} is named by the ${PROPERTIES_FILE} of this untrusted workspace, so no token is sent there: trust the folder, or set the Sonar host in your settings.`, [
+    { title: 'Manage Workspace Trust', run: () => vscode.commands.executeCommand('workbench.trust.manage') },
+    { title: 'Open Settings', run: () => openSetting('sonar.hostUrl') },
+  ]);
 }
 
 export function zeroCounts(): Record<Severity, number> {

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
 import { control } from '../../support/fakeAws/server';
 import type { SeedCluster } from '../../support/fakeAws/ecs';
+import { FakeElb } from '../../support/fakeAws/elb';
 
 const AWS = process.env.AIRFLOW_ECS_TEST_AWS ?? '';
 type Node = Parameters<ExtensionApi['clusterTree']['getTreeItem']>[0];
@@ -175,6 +176,39 @@ describe('Clusters view in a real extension host', () => {
     const after = await child(cluster.node, 'worker');
     assert.match(String(after.item.description), /in progress$/);
     assert.match((after.item.tooltip as vscode.MarkdownString).value, /started a new deployment/);
+  });
+
+  it('knows Airflow 3 and Airflow 2 components and opens the Airflow UI through the api-server\'s load balancer', async () => {
+    const targetGroupArn = FakeElb.targetGroupArn('airflow-api');
+    await seed([{
+      name: 'airflow-3',
+      services: [
+        { name: 'api-server', desiredCount: 1, loadBalancers: [{ targetGroupArn, containerName: 'api-server', containerPort: 8080 }] },
+        { name: 'dag-processor', desiredCount: 1 },
+        { name: 'worker', desiredCount: 2 },
+      ],
+    }, { name: 'airflow-2', services: [{ name: 'webserver', desiredCount: 1 }] }]);
+    await control(AWS, 'elb', 'seed', { balancers: [{ name: 'airflow-api', scheme: 'internet-facing', listeners: [{ protocol: 'HTTP', port: 80 }, { protocol: 'HTTPS', port: 443 }], targetGroups: ['airflow-api'] }] });
+    const v3 = await child(undefined, 'airflow-3');
+    const apiServer = await child(v3.node, 'api-server');
+    assert.equal(apiServer.item.contextValue, 'airflowEcs.service.ui');
+    assert.equal((apiServer.item.iconPath as vscode.ThemeIcon).id, 'globe');
+    assert.match((apiServer.item.tooltip as vscode.MarkdownString).value, /Airflow 3 api-server/);
+    const dagProcessor = await child(v3.node, 'dag-processor');
+    assert.equal(dagProcessor.item.contextValue, 'airflowEcs.service');
+    assert.equal((dagProcessor.item.iconPath as vscode.ThemeIcon).id, 'file-code');
+    const webserver = await child((await child(undefined, 'airflow-2')).node, 'webserver');
+    assert.equal(webserver.item.contextValue, 'airflowEcs.service.ui');
+
+    const opened = await answering(vscode.env as never, 'openExternal', true, () => vscode.commands.executeCommand('airflowEcs.openAirflowUi', apiServer.node));
+    assert.equal((opened[0][0] as vscode.Uri).toString(true), 'https://airflow-api-1234567890.us-east-1.elb.amazonaws.com/');
+    assert.equal(await callCount('DescribeListeners'), 1);
+
+    // Without a load balancer, and on a service that is no UI, the user is told why.
+    const noLb = await answering(vscode.window as never, 'showErrorMessage', undefined, () => vscode.commands.executeCommand('airflowEcs.openAirflowUi', webserver.node));
+    assert.match(String(noLb[0][0]), /webserver has no load balancer.*inside the VPC/);
+    const notUi = await answering(vscode.window as never, 'showErrorMessage', undefined, () => vscode.commands.executeCommand('airflowEcs.openAirflowUi', dagProcessor.node));
+    assert.match(String(notUi[0][0]), /dag-processor is not an Airflow api-server or webserver/);
   });
 
   it('copies an ARN, opens the regional console page and shows read-only JSON', async () => {

@@ -93,7 +93,7 @@ describe('Images view in a real extension host', () => {
     assert.deepEqual((await children()).map((c) => c.label), ['airflow', 'other']);
     const repo = await child(undefined, 'airflow');
     const kids = await settled(repo.node);
-    assert.deepEqual(kids.map((k) => k.label), ['build-42, latest', 'build-41', 'multi', 'bare', 'ancient', 'forbidden', 'foreign', 'Untagged (2)']);
+    assert.deepEqual(kids.map((k) => k.label), ['build-42, latest', 'build-41', 'multi', 'bare', 'ancient', 'forbidden', 'foreign', 'Untagged (4)']);
     const byLabel = (l: string) => kids.find((k) => k.label === l)!;
     assert.match(byLabel('build-42, latest').description, new RegExp(`^#42 · ${head.slice(0, 7)} · .*MB · 5 min ago · scan: clean$`));
     assert.match(byLabel('build-41').description, /scan: 1 HIGH$/);
@@ -103,8 +103,69 @@ describe('Images view in a real extension host', () => {
     assert.match((byLabel('ancient').item.tooltip as vscode.MarkdownString).value, /schema 1/);
     assert.match(byLabel('forbidden').description, /^labels unavailable/);
     assert.match((byLabel('forbidden').item.tooltip as vscode.MarkdownString).value, /HTTP 403/);
-    const untagged = await children(byLabel('Untagged (2)').node);
-    assert.equal(untagged.length, 2);
+    // The index's linux/amd64 child was read with the index: expanding Untagged reads the other three.
+    const batches = await callCount('BatchGetImage');
+    const untaggedNode = byLabel('Untagged (4)').node;
+    await children(untaggedNode);
+    for (let i = 0; i < 100 && (await children(untaggedNode)).some((k) => k.description.includes('labels…')); i++) await new Promise((r) => setTimeout(r, 100));
+    const untagged = await children(untaggedNode);
+    assert.equal(untagged.length, 4);
+    assert.equal(await callCount('BatchGetImage') - batches, 3, 'the amd64 child is not fetched again');
+    assert.deepEqual(untagged.map((u) => u.description.split(' · ')[0]).filter((d) => d.startsWith('linux/')).sort(), ['linux/amd64', 'linux/arm64']);
+  });
+
+  it('images: each row shows its labels as they arrive; a hung config blob holds back only its row', async () => {
+    await seed([{ name: 'airflow', images: [
+      { tags: ['hung'], labels: { BUILD_NUMBER: '9' }, blob: 'hang', pushedMinutesAgo: 1 },
+      ...[1, 2, 3].map((n) => ({ tags: [`build-${n}`], labels: { BUILD_NUMBER: String(n) }, pushedMinutesAgo: 10 + n })),
+    ] }]);
+    const repo = await child(undefined, 'airflow');
+    await children(repo.node);
+    let kids = await children(repo.node);
+    for (let i = 0; i < 50 && kids.filter((k) => /^#\d/.test(k.description)).length < 3; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      kids = await children(repo.node);
+    }
+    assert.deepEqual(kids.filter((k) => /^#\d/.test(k.description)).map((k) => k.label), ['build-1', 'build-2', 'build-3']);
+    assert.match(kids.find((k) => k.label === 'hung')!.description, /^labels…/, 'the hung download is still pending');
+  });
+
+  it('images: an expanded Scan findings row reads its findings once per refresh, however often it redraws', async () => {
+    await seed([airflowRepo()]);
+    const repo = await child(undefined, 'airflow');
+    await settled(repo.node);
+    const before = await callCount('DescribeImageScanFindings');
+    const tag = await child(repo.node, 'build-41');
+    const scan = await child(tag.node, 'Scan findings');
+    await children(scan.node);
+    // A label arrival redraws the image row: VS Code asks for its children and the expanded scan row's again.
+    const again = await child(tag.node, 'Scan findings');
+    assert.equal(again.node, scan.node);
+    await children(again.node);
+    assert.equal(await callCount('DescribeImageScanFindings') - before, 1);
+    api.images.tree.refresh(repo.node);
+    const fresh = await child(await child(repo.node, 'build-41').then((t) => t.node), 'Scan findings');
+    await children(fresh.node);
+    assert.equal(await callCount('DescribeImageScanFindings') - before, 2);
+  });
+
+  it('images: the view title Refresh reloads the whole view although VS Code hands it the focused row', async () => {
+    await seed([airflowRepo()]);
+    const repo = await child(undefined, 'airflow');
+    const tag = await child(repo.node, 'build-42, latest');
+    const before = await callCount('DescribeRepositories');
+    // What VS Code passes a view/title command: the focused element and the selection.
+    await vscode.commands.executeCommand('airflowEcs.images.refresh.title', tag.node, [tag.node]);
+    await children();
+    assert.equal(await callCount('DescribeRepositories') - before, 1);
+    // The row's own Refresh (a repository) reloads that repository only.
+    const again = await child(undefined, 'airflow');
+    const repos = await callCount('DescribeRepositories');
+    const images = await callCount('DescribeImages');
+    await vscode.commands.executeCommand('airflowEcs.images.refresh', again.node);
+    await children(again.node);
+    assert.equal(await callCount('DescribeRepositories'), repos);
+    assert.equal(await callCount('DescribeImages') - images, 1);
   });
 
   it('images: a second expansion reads labels from the cache, with no blob fetch', async () => {
@@ -114,6 +175,10 @@ describe('Images view in a real extension host', () => {
     const fetched = await blobFetches();
     assert.ok(fetched >= 4, `cold expansion fetched ${fetched} config blobs`);
     const batches = await callCount('BatchGetImage');
+    // VS Code asks for the rows again on every redraw: the failed lookup (403) waits for Refresh.
+    await children(repo.node);
+    await children(repo.node);
+    assert.equal(await callCount('BatchGetImage'), batches);
     api.images.tree.refresh(repo.node);
     const again = await settled(repo.node);
     assert.match(again[0].description, /^#42/);
@@ -142,6 +207,18 @@ describe('Images view in a real extension host', () => {
     const [unknown] = await children(foreign.node);
     assert.equal(unknown.description, 'not in this clone: fetch?');
     assert.equal(unknown.item.contextValue, 'airflowEcs.commit.unknown');
+  });
+
+  it('images: a branch name as SOURCE_VERSION resolves to its commit in the clone', async () => {
+    // The checked-out branch (`HEAD` itself, also a ref, when CI checks out a detached commit).
+    const branch = git('rev-parse', '--abbrev-ref', 'HEAD');
+    await seed([{ name: 'airflow', images: [{ tags: ['from-branch'], labels: { BUILD_NUMBER: '50', SOURCE_VERSION: branch } }] }]);
+    const repo = await child(undefined, 'airflow');
+    await settled(repo.node);
+    const tag = await child(repo.node, 'from-branch');
+    const [commit] = await children(tag.node);
+    assert.equal(commit.label, `${head.slice(0, 7)} ${git('log', '-1', '--format=%s', head)}`);
+    assert.equal(commit.item.contextValue, 'airflowEcs.commit.known');
   });
 
   it('images: lists scan findings with package, version and advisory link', async () => {

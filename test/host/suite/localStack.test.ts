@@ -5,6 +5,7 @@ import Docker from 'dockerode';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
 import type { StackNode } from '../../../src/features/localStack/stackTree';
+import { UntrustedWorkspace } from '../../../src/core/process/runner';
 import { reportError, UserFacingError } from '../../../src/platform/errors';
 import { COMPOSE_SETTING, TEST_ENGINE, writeTestProject, type TestProject } from '../../support/docker';
 
@@ -98,8 +99,8 @@ describe('Local Stack in a real extension host', function () {
     await vscode.commands.executeCommand('airflowEcs.localStack.up', root.node);
     const web = await until('webserver healthy', async () => { const w = await service('webserver'); return /^healthy · 8080→\d+ · busybox:1 · Up/.test(w.description) ? w : undefined; });
     assert.equal(web.contextValue, 'airflowEcs.localStack.service.running.web');
-    const worker = await service('worker');
-    assert.match(worker.description, /^2\/2 running/);
+    // Up has returned, but the engine's start events can reach the view after it (podman): wait for them.
+    const worker = await until('both workers running', async () => { const w = await service('worker'); return /^2\/2 running/.test(w.description) ? w : undefined; });
     assert.deepEqual((await rows(worker.node)).map((r) => r.label).length, 2);
     // Scale Workers is on the Celery worker only (its command runs "celery worker").
     assert.equal(worker.contextValue, 'airflowEcs.localStack.service.running.worker');
@@ -257,11 +258,13 @@ describe('Local Stack in a real extension host', function () {
   it('an expected refusal is logged as one line; a bug keeps its stack trace', async () => {
     const lines: string[] = [];
     const logger = { debug: () => undefined, info: () => undefined, warn: (m: string) => lines.push(`warn ${m}`), error: (m: string) => lines.push(`error ${m}`) };
-    await withAnswers(vscode.window, 'showErrorMessage', [undefined], async () => {
-      await reportError(new UserFacingError('Up is disabled in an untrusted workspace.'), logger, 'airflowEcs.localStack.up');
+    await withAnswers(vscode.window, 'showErrorMessage', [undefined, undefined, undefined], async () => {
+      await reportError(new UserFacingError('No container of the local stack is running.'), logger, 'airflowEcs.localStack.up');
+      await reportError(new UntrustedWorkspace('Down'), logger, 'airflowEcs.localStack.down');
       await reportError(new TypeError('x is undefined'), logger, 'airflowEcs.localStack.up');
     });
-    assert.equal(lines[0], 'warn airflowEcs.localStack.up: Up is disabled in an untrusted workspace.');
-    assert.match(lines[1], /^error airflowEcs\.localStack\.up: TypeError: x is undefined\n\s+at /);
+    assert.equal(lines[0], 'warn airflowEcs.localStack.up: No container of the local stack is running.');
+    assert.equal(lines[1], `warn airflowEcs.localStack.down: ${new UntrustedWorkspace('Down').message}`);
+    assert.match(lines[2], /^error airflowEcs\.localStack\.up: TypeError: x is undefined\n\s+at /);
   });
 });

@@ -16,12 +16,26 @@ export interface SeedProject {
   failAt?: { phase: (typeof PHASES)[number]; message: string };
   /** Commits CodeBuild can resolve; any other sourceVersion is rejected. */
   knownCommits?: string[];
+  /** Output a build writes when it enters a phase (the buildspec's commands and what they print). */
+  phaseLogs?: Partial<Record<(typeof PHASES)[number], string[]>>;
+}
+
+/** A build that finished before the fake started, with its phases and log. */
+export interface SeedBuild {
+  sourceVersion: string;
+  startedMinutesAgo: number;
+  /** FAILED fails in the project's failAt phase. */
+  status: 'SUCCEEDED' | 'FAILED';
+  /** Seconds each phase took; 10 s each by default. */
+  phaseSeconds?: number;
+  /** Its number; the project's next by default. Later builds count on from it. */
+  buildNumber?: number;
 }
 
 type Json = Record<string, unknown>;
 
-/** Where build output goes: the fake CloudWatch Logs, when one is wired in. */
-export type BuildLogSink = (group: string, stream: string, lines: string[]) => void;
+/** Where build output goes: the fake CloudWatch Logs, when one is wired in. `at` defaults to now (ms). */
+export type BuildLogSink = (group: string, stream: string, lines: string[], at?: number) => void;
 
 interface BuildState {
   build: Json;
@@ -52,6 +66,38 @@ export class FakeCodeBuild implements FakeService {
 
   seed(projects: SeedProject[]): void {
     for (const p of projects) this.projects.set(p.name, p);
+  }
+
+  /** Adds finished builds of a seeded project, oldest first; build numbers continue from them. */
+  seedBuilds(projectName: string, builds: SeedBuild[]): void {
+    const project = this.projects.get(projectName);
+    if (!project) throw new Error(`seed project ${projectName} first`);
+    for (const b of builds) {
+      if (b.buildNumber !== undefined) this.numbers.set(projectName, b.buildNumber - 1);
+      const { build, streamName } = this.newBuild(project, b.sourceVersion, []);
+      const group = `/aws/codebuild/${projectName}`;
+      const step = b.phaseSeconds ?? 10;
+      let at = seconds() - b.startedMinutesAgo * 60;
+      build.startTime = at;
+      const phases: Json[] = [];
+      for (const phase of PHASES.slice(0, -1)) {
+        const failing = b.status === 'FAILED' && project.failAt?.phase === phase;
+        this.logSink(group, streamName, [`[Container] ${new Date(at * 1000).toISOString()} Entering phase ${phase}`, ...(project.phaseLogs?.[phase] ?? [])], at * 1000);
+        phases.push({
+          phaseType: phase, startTime: at, endTime: at + step, durationInSeconds: step, phaseStatus: failing ? 'FAILED' : 'SUCCEEDED',
+          ...(failing ? { contexts: [{ statusCode: 'COMMAND_EXECUTION_ERROR', message: project.failAt!.message }] } : {}),
+        });
+        at += step;
+        this.logSink(group, streamName, [`[Container] ${new Date(at * 1000).toISOString()} Phase complete: ${phase} State: ${failing ? 'FAILED' : 'SUCCEEDED'}`], at * 1000);
+        if (failing) {
+          this.logSink(group, streamName, [`[Container] ${new Date(at * 1000).toISOString()} Phase context status code: COMMAND_EXECUTION_ERROR Message: ${project.failAt!.message}`], at * 1000);
+          if (phase !== 'FINALIZING') phases.push({ phaseType: 'FINALIZING', startTime: at, endTime: at, durationInSeconds: 0, phaseStatus: 'SUCCEEDED' });
+          break;
+        }
+      }
+      phases.push({ phaseType: 'COMPLETED', startTime: at });
+      Object.assign(build, { phases, buildStatus: b.status, buildComplete: true, currentPhase: 'COMPLETED', endTime: at });
+    }
   }
 
   readonly control = {
@@ -93,6 +139,12 @@ export class FakeCodeBuild implements FakeService {
   };
 
   private start(projectName: string, sourceVersion: string | undefined, env: Json[]): Json {
+    env.forEach((e, i) => {
+      // The API's enum; a missing type means PLAINTEXT. Parameters and secrets are resolved only when the build runs.
+      if (e.type !== undefined && !['PLAINTEXT', 'PARAMETER_STORE', 'SECRETS_MANAGER'].includes(String(e.type))) {
+        throw new AwsFault('InvalidInputException', `1 validation error detected: Value '${e.type}' at 'environmentVariablesOverride.${i + 1}.member.type' failed to satisfy constraint: Member must satisfy enum value set: [PARAMETER_STORE, SECRETS_MANAGER, PLAINTEXT]`);
+      }
+    });
     const project = this.projects.get(projectName);
     if (!project) throw new AwsFault('ResourceNotFoundException', `Project cannot be found: arn:aws:codebuild:${REGION}:${ACCOUNT}:project/${projectName}`);
     if (sourceVersion && project.knownCommits && !project.knownCommits.includes(sourceVersion)) {
@@ -101,6 +153,18 @@ export class FakeCodeBuild implements FakeService {
     const running = [...this.builds.values()].filter((b) => !b.build.buildComplete).length;
     if (running >= this.concurrentLimit) throw new AwsFault('AccountLimitExceededException', `Cannot have more than ${this.concurrentLimit} active builds for the account`);
 
+    const { state } = this.newBuild(project, sourceVersion, env);
+    this.logPhase(state, 'SUBMITTED');
+    const step = project.phaseMs ?? 300;
+    PHASES.slice(1).forEach((phase, i) => {
+      state.timers.push(setTimeout(() => this.advance(state, phase), step * (i + 1)));
+    });
+    return { build: state.build };
+  }
+
+  /** Registers a build in SUBMITTED with the project's next build number. */
+  private newBuild(project: SeedProject, sourceVersion: string | undefined, env: Json[]): { build: Json; state: BuildState; streamName: string } {
+    const projectName = project.name;
     const number = (this.numbers.get(projectName) ?? 0) + 1;
     this.numbers.set(projectName, number);
     const uuid = randomUUID();
@@ -115,11 +179,13 @@ export class FakeCodeBuild implements FakeService {
     };
     const state: BuildState = { build, project, timers: [] };
     this.builds.set(id, state);
-    const step = project.phaseMs ?? 300;
-    PHASES.slice(1).forEach((phase, i) => {
-      state.timers.push(setTimeout(() => this.advance(state, phase), step * (i + 1)));
-    });
-    return { build };
+    return { build, state, streamName: uuid };
+  }
+
+  /** The project's output for a phase being entered, if it has any. */
+  private logPhase(state: BuildState, phase: (typeof PHASES)[number]): void {
+    const lines = state.project.phaseLogs?.[phase];
+    if (lines?.length) this.logSink(`/aws/codebuild/${state.build.projectName}`, String((state.build.logs as Json).streamName), lines);
   }
 
   private advance(state: BuildState, next: (typeof PHASES)[number]): void {
@@ -146,6 +212,7 @@ export class FakeCodeBuild implements FakeService {
     phases.push({ phaseType: next, startTime: seconds() });
     build.currentPhase = next;
     this.logSink(`/aws/codebuild/${build.projectName}`, String((build.logs as Json).streamName), [`[Container] ${new Date().toISOString()} Entering phase ${next}`]);
+    this.logPhase(state, next);
   }
 
   private finish(state: BuildState, status: string, lastPhaseStatus: string): void {

@@ -27,6 +27,8 @@ export interface SeedImage {
   blob?: 'ok' | 'forbidden' | 'hang';
   /** Fix the digest (so ECS tasks can name it); by default it is the manifest's sha256. */
   digest?: string;
+  /** Scanned today already: StartImageScan answers LimitExceededException, as ECR does. */
+  scanQuotaUsed?: boolean;
 }
 
 export interface SeedRepository {
@@ -34,6 +36,19 @@ export interface SeedRepository {
   scanType?: 'BASIC' | 'ENHANCED';
   images: SeedImage[];
 }
+
+/** A repository of a real registry shown through this ECR: its tags newest first (ECR has push times, a registry has none). */
+export interface MirrorRepository {
+  name: string;
+  tags: string[];
+  /** Config blobs (or whole images, by manifest digest) that answer 403 or never, for the failure tests. */
+  blobModes?: Record<string, 'forbidden' | 'hang'>;
+}
+
+const MANIFEST_ACCEPT = [
+  'application/vnd.docker.distribution.manifest.v2+json', 'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json', 'application/vnd.oci.image.index.v1+json',
+].join(', ');
 
 type Json = Record<string, unknown>;
 
@@ -46,13 +61,14 @@ interface StoredImage {
   size: number;
   scan?: string;
   findings: SeedFinding[];
+  scanQuotaUsed?: boolean;
 }
 
 interface RepoState {
   name: string;
   scanType: 'BASIC' | 'ENHANCED';
   images: StoredImage[];
-  /** Child manifests of indexes: fetchable by digest, not listed. */
+  /** Child manifests of the index being made, listed with it once it is. */
   hidden: Map<string, StoredImage>;
 }
 
@@ -66,7 +82,8 @@ export class FakeEcr implements FakeService {
   /** Where the blob URLs point; set once the server listens. */
   baseUrl = '';
   private repos = new Map<string, RepoState>();
-  private blobs = new Map<string, { body: string; mode: 'ok' | 'forbidden' | 'hang' }>();
+  /** A blob's body, or where it lives in the real registry this fake mirrors. */
+  private blobs = new Map<string, { body?: string; upstream?: string; mode: 'ok' | 'forbidden' | 'hang' }>();
   blobFetches = 0;
   private hanging: http.ServerResponse[] = [];
 
@@ -85,8 +102,61 @@ export class FakeEcr implements FakeService {
       digests[r.name] = r.images.map((img, i) => {
         const stored = this.makeImage(state, img, i);
         state.images.push(stored);
+        // ECR lists the children of an index as untagged images of the same push.
+        for (const child of state.hidden.values()) state.images.push({ ...child, pushedAt: stored.pushedAt, size: Math.round(stored.size / 2) });
+        state.hidden.clear();
         return stored.digest;
       });
+    }
+    return digests;
+  }
+
+  /**
+   * Shows repositories of a real registry (test/support/registry.ts) as ECR would: every manifest
+   * by its real digest, index children listed as untagged images, sizes from the manifests, and
+   * config blobs fetched from the registry behind the presigned-style URLs (so they are counted
+   * and can fail like S3).
+   */
+  async mirror(registryUrl: string, repos: MirrorRepository[]): Promise<Record<string, Record<string, string>>> {
+    const digests: Record<string, Record<string, string>> = {};
+    const now = Date.now();
+    for (const r of repos) {
+      const state: RepoState = { name: r.name, scanType: 'BASIC', images: [], hidden: new Map() };
+      this.repos.set(r.name, state);
+      digests[r.name] = {};
+      const byDigest = new Map<string, StoredImage>();
+      const fetchManifest = async (reference: string) => {
+        const res = await fetch(`${registryUrl}/v2/${r.name}/manifests/${reference}`, { headers: { accept: MANIFEST_ACCEPT } });
+        if (!res.ok) throw new Error(`mirror: ${r.name}:${reference}: HTTP ${res.status}`);
+        return { mediaType: res.headers.get('content-type') ?? '', digest: res.headers.get('docker-content-digest') ?? '', manifest: await res.text() };
+      };
+      const add = async (reference: string, tag: string | undefined, pushedAt: number): Promise<StoredImage> => {
+        const m = await fetchManifest(reference);
+        let stored = byDigest.get(m.digest);
+        if (!stored) {
+          const json = JSON.parse(m.manifest) as { config?: { digest: string; size: number }; layers?: { size: number }[]; manifests?: { digest: string }[] };
+          let size = (json.config?.size ?? 0) + (json.layers ?? []).reduce((a, l) => a + l.size, 0);
+          stored = { digest: m.digest, mediaType: m.mediaType, manifest: m.manifest, tags: [], pushedAt, size, findings: [] };
+          byDigest.set(m.digest, stored);
+          state.images.push(stored);
+          if (json.config) {
+            const mode = r.blobModes?.[m.digest] ?? r.blobModes?.[json.config.digest] ?? 'ok';
+            this.blobs.set(json.config.digest, { upstream: `${registryUrl}/v2/${r.name}/blobs/${json.config.digest}`, mode });
+          }
+          for (const child of json.manifests ?? []) {
+            const c = await add(child.digest, undefined, pushedAt - 1);
+            size += c.size;
+          }
+          stored.size = size;
+        }
+        if (tag) {
+          stored.tags.push(tag);
+          digests[r.name][tag] = stored.digest;
+        }
+        return stored;
+      };
+      // Children and tags of one image share its push time: newest first, a minute apart.
+      for (const [i, tag] of r.tags.entries()) await add(tag, tag, (now - i * 60_000) / 1000);
     }
     return digests;
   }
@@ -140,9 +210,11 @@ export class FakeEcr implements FakeService {
       manifest,
       tags: img.tags ?? [],
       pushedAt: (Date.now() - (img.pushedMinutesAgo ?? i * 60) * 60_000) / 1000,
-      size: Math.round((img.sizeMB ?? 450) * 1024 * 1024),
+      // A Helm chart is a few KB, an Airflow image hundreds of MB.
+      size: Math.round((img.sizeMB ?? (img.kind === 'artifact' ? 0.003 : 450)) * 1024 * 1024),
       scan: img.scan,
       findings: img.findings ?? [],
+      scanQuotaUsed: img.scanQuotaUsed,
     };
   }
 
@@ -166,6 +238,7 @@ export class FakeEcr implements FakeService {
 
   readonly control = {
     seed: (body: Json) => ({ digests: this.seed(body.repositories as SeedRepository[]) }),
+    mirror: async (body: Json) => ({ digests: await this.mirror(String(body.registry), body.repositories as MirrorRepository[]) }),
     blobFetches: () => ({ count: this.blobFetches }),
   };
 
@@ -252,7 +325,9 @@ export class FakeEcr implements FakeService {
       const img = this.image(state, input.imageId as Json);
       if (!img) throw new AwsFault('ImageNotFoundException', 'The image requested does not exist in the specified repository.');
       if (img.mediaType.includes('distribution.manifest.v1')) throw new AwsFault('UnsupportedImageTypeException', 'The image is of a type that cannot be scanned.');
+      if (img.scanQuotaUsed) throw new AwsFault('LimitExceededException', 'The scan quota per image has been exceeded. Wait and then try again.');
       img.scan = 'IN_PROGRESS';
+      img.scanQuotaUsed = true;
       return { registryId: ACCOUNT, repositoryName: state.name, imageId: { imageDigest: img.digest }, imageScanStatus: { status: 'IN_PROGRESS' } };
     },
     GetAuthorizationToken: () => ({
@@ -275,8 +350,13 @@ export class FakeEcr implements FakeService {
       res.writeHead(403, { 'content-type': 'application/xml' }).end('<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>');
     } else if (blob.mode === 'hang') {
       this.hanging.push(res);
+    } else if (blob.upstream) {
+      void fetch(blob.upstream).then(async (up) => {
+        const body = Buffer.from(await up.arrayBuffer());
+        res.writeHead(up.status, { 'content-type': up.headers.get('content-type') ?? 'application/octet-stream', 'content-length': body.length }).end(body);
+      }, () => res.writeHead(502).end());
     } else {
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': Buffer.byteLength(blob.body) }).end(blob.body);
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': Buffer.byteLength(blob.body ?? '') }).end(blob.body);
     }
   }
 }

@@ -48,6 +48,8 @@ export interface SeedService {
   events?: string[];
   containers?: SeedContainer[];
   logConfiguration?: SeedLogConfiguration;
+  /** What DescribeServices returns as loadBalancers (target groups the service registers in). */
+  loadBalancers?: { targetGroupArn: string; containerName: string; containerPort: number }[];
 }
 
 export interface SeedCluster {
@@ -248,6 +250,7 @@ export class FakeEcs implements FakeService {
       taskDefinition: arn(`task-definition/${family}:${revision}`),
       createdAt: minutesAgo(600),
       events: (s.events ?? [`(service ${s.name}) has reached a steady state.`]).map((message, i) => ({ id: hexId(), createdAt: minutesAgo(5 + i * 10), message })),
+      loadBalancers: s.loadBalancers ?? [],
       __deploymentId: hexId().slice(0, 8),
       __rollout: s.rollout ?? 'COMPLETED',
       __containers: s.containers,

@@ -24,6 +24,12 @@ export interface FakeService {
   control?: Record<string, (body: Record<string, unknown>) => unknown>;
   /** The IAM prefix named in AccessDenied messages; `ecs` when absent. */
   iamPrefix?: string;
+  /**
+   * For services on the AWS Query protocol (form-encoded Action=...&Version=..., XML answers,
+   * e.g. ELBv2): the API version that routes a request here. Handlers get the form fields and
+   * answer with a StreamReply that writes the XML.
+   */
+  queryVersion?: string;
   /** Plain GETs under this path (presigned blob URLs), answered by serveRaw. */
   rawPrefix?: string;
   serveRaw?(path: string, res: http.ServerResponse): void;
@@ -33,9 +39,15 @@ export interface FakeService {
 export interface FaultRule {
   /** `ListTasks`, or `*` for any operation. */
   operation: string;
-  kind: 'throttle' | 'server' | 'accessDenied';
+  /**
+   * `html`: an HTML page instead of an AWS answer, as a proxy, a captive portal, a web server
+   * at the wrong port or an emulator's error page gives it (HTTP `status`, default 502).
+   */
+  kind: 'throttle' | 'server' | 'accessDenied' | 'html';
   /** How many matching calls fail; then the rule is spent. */
   count: number;
+  /** HTTP status of an `html` fault. */
+  status?: number;
 }
 
 export interface CallRecord {
@@ -105,18 +117,21 @@ export class FakeAws {
       return raw.serveRaw!(url.pathname, res);
     }
 
-    const target = String(req.headers['x-amz-target'] ?? '');
+    const query = req.headers['x-amz-target'] ? undefined : new URLSearchParams(body);
+    const queryService = query && [...this.services.values()].find((s) => s.queryVersion && s.queryVersion === query.get('Version'));
+    const target = queryService ? `${queryService.targetPrefix}.${query!.get('Action')}` : String(req.headers['x-amz-target'] ?? '');
     const [prefix, operation] = target.split('.');
     const service = this.services.get(prefix);
     this.calls.push({ target: prefix, operation, at: Date.now() });
     if (this.latencyMs) await new Promise((r) => setTimeout(r, this.latencyMs));
 
-    const fault = this.takeFault(operation, service?.iamPrefix ?? 'ecs');
-    if (fault) return this.sendFault(res, fault);
+    const rule = this.takeFault(operation);
+    if (rule?.kind === 'html') return this.sendHtml(res, rule.status ?? 502);
+    if (rule) return this.sendFault(res, faultOf(rule, operation, service?.iamPrefix ?? 'ecs'));
     const handler = service?.operations[operation];
     if (!handler) return this.sendFault(res, new AwsFault('UnknownOperationException', `The fake does not implement ${target}.`));
     try {
-      const input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+      const input = queryService ? Object.fromEntries(query!) : body ? (JSON.parse(body) as Record<string, unknown>) : {};
       const out = await handler(input);
       if (out instanceof StreamReply) return out.write(res);
       this.send(res, 200, out ?? {});
@@ -126,21 +141,13 @@ export class FakeAws {
     }
   }
 
-  private takeFault(operation: string, iamPrefix: string): AwsFault | undefined {
+  private takeFault(operation: string): FaultRule | undefined {
     const rule = this.faults.find((f) => f.count > 0 && (f.operation === '*' || f.operation === operation));
-    if (!rule) return undefined;
-    rule.count--;
-    switch (rule.kind) {
-      case 'throttle': return new AwsFault('ThrottlingException', 'Rate exceeded');
-      case 'server': return new AwsFault('ServerException', 'Service unavailable', 500);
-      case 'accessDenied': return new AwsFault(
-        'AccessDeniedException',
-        `User: arn:aws:iam::123456789012:user/test is not authorized to perform: ${iamPrefix}:${operation} on resource: *`,
-      );
-    }
+    if (rule) rule.count--;
+    return rule;
   }
 
-  private handleControl(path: string, body: string, res: http.ServerResponse): void {
+  private async handleControl(path: string, body: string, res: http.ServerResponse): Promise<void> {
     const [, , name, action] = path.split('/');
     const input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
     if (name === 'fake') {
@@ -154,12 +161,18 @@ export class FakeAws {
     }
     const control = this.controls.get(name)?.[action];
     if (!control) return this.send(res, 404, { message: `no control ${name}/${action}` });
-    this.send(res, 200, control(input) ?? {});
+    this.send(res, 200, (await control(input)) ?? {});
   }
 
   private sendFault(res: http.ServerResponse, fault: AwsFault): void {
     res.setHeader('x-amzn-ErrorType', fault.type);
     this.send(res, fault.status, { __type: fault.type, message: fault.message });
+  }
+
+  private sendHtml(res: http.ServerResponse, status: number): void {
+    const page = `<!doctype html>\n<html><head><title>${status} Bad Gateway</title></head><body><h1>Bad Gateway</h1><p>The proxy server received an invalid response from an upstream server.</p></body></html>\n`;
+    res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(page) });
+    res.end(page);
   }
 
   private send(res: http.ServerResponse, status: number, payload: unknown): void {
@@ -170,6 +183,17 @@ export class FakeAws {
       'content-length': Buffer.byteLength(text),
     });
     res.end(text);
+  }
+}
+
+function faultOf(rule: FaultRule, operation: string, iamPrefix: string): AwsFault {
+  switch (rule.kind) {
+    case 'throttle': return new AwsFault('ThrottlingException', 'Rate exceeded');
+    case 'accessDenied': return new AwsFault(
+      'AccessDeniedException',
+      `User: arn:aws:iam::123456789012:user/test is not authorized to perform: ${iamPrefix}:${operation} on resource: *`,
+    );
+    default: return new AwsFault('ServerException', 'Service unavailable', 500);
   }
 }
 

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
+import { resolveExecutable } from '../../../platform/processes';
 import { readSettings } from '../../../platform/settings';
 import type { ExplorerDeps } from './deps';
 
 /** Runs `aws sso login` for the current profile in a terminal the user can watch and answer. */
 export const ssoLogin = ({ session }: ExplorerDeps) => async () => {
   const profile = readSettings().connection.profile || process.env.AWS_PROFILE || 'default';
-  const terminal = vscode.window.createTerminal({ name: `AWS SSO login (${profile})`, shellPath: 'aws', shellArgs: ['sso', 'login', '--profile', profile] });
+  const terminal = vscode.window.createTerminal({ name: `AWS SSO login (${profile})`, shellPath: resolveExecutable('aws'), shellArgs: ['sso', 'login', '--profile', profile] });
   terminal.show();
   const done = vscode.window.onDidCloseTerminal((closed) => {
     if (closed !== terminal) return;

@@ -1,12 +1,13 @@
 import * as vscode from 'vscode';
+import { connectionProblem } from '../../../platform/aws';
 import { toAbortSignal } from '../../../platform/commands';
-import type { ExplorerNode } from '../../explorer/nodes';
+import { ExplorerNode } from '../../explorer/nodes';
 import { VIEW_ID } from '../commandIds';
 import type { ImagesDeps } from './deps';
 
-/** Reloads a node; from the view title, everything plus the deployment markers and the status bar. */
-export const refresh = ({ tree, statusBar }: ImagesDeps) => async (node?: ExplorerNode) => {
-  if (node) {
+/** Reloads a node; from the view title or the palette, everything plus the deployment markers and the status bar. */
+export const refresh = ({ tree, statusBar }: ImagesDeps) => async (node?: unknown) => {
+  if (node instanceof ExplorerNode) {
     tree.refresh(node);
     return;
   }
@@ -16,7 +17,8 @@ export const refresh = ({ tree, statusBar }: ImagesDeps) => async (node?: Explor
       await statusBar.update(await tree.refreshDeployments(toAbortSignal(token)));
     } catch (err) {
       statusBar.hide();
-      throw err;
+      // A wrong connection is already said by the view's welcome content, with its fix.
+      if (!connectionProblem(err)) throw err;
     }
   });
 };

@@ -1,9 +1,12 @@
 import * as vscode from 'vscode';
 import { downByLabel } from '../../../core/docker/projectByLabel';
+import { requireTrust } from '../stack';
 import type { LocalStackDeps } from './deps';
 
 /** Down works on a file that does not parse too: by project name, through the Docker API. */
 export const down = ({ stack }: LocalStackDeps) => async () => {
+  // Refused when untrusted by name too: the label path changes containers as compose down would.
+  requireTrust('Down');
   const project = await stack.load(true);
   const answer = await vscode.window.showWarningMessage(
     `Bring the local stack ${project.name} down?`,

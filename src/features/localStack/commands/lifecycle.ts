@@ -1,5 +1,6 @@
 import { containerVerbByLabel } from '../../../core/docker/projectByLabel';
 import { targetServices } from '../pickers';
+import { requireTrust } from '../stack';
 import type { LocalStackDeps } from './deps';
 
 /**
@@ -7,6 +8,8 @@ import type { LocalStackDeps } from './deps';
  * not parse, all but Pull (which needs the images the file names) act on the project by name.
  */
 export const serviceVerb = (verb: 'restart' | 'stop' | 'start' | 'pull', title: string) => ({ stack }: LocalStackDeps) => async (node?: unknown, nodes?: unknown[]) => {
+  // Refused when untrusted on either path: stopping by label changes containers as compose would.
+  requireTrust(title);
   const project = verb === 'pull' ? await stack.valid() : await stack.load(true);
   const services = await targetServices(stack, project, node, nodes, { many: verb === 'pull', title: `${title}: which service?` });
   const what = `${title} ${services.join(', ') || 'all services'}`;

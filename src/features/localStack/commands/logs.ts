@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { DockerLogSource } from '../../../core/docker/dockerLogSource';
 import { formatLine } from '../../../core/logs/format';
+import { VIEW_TITLE } from '../../../platform/commands';
 import { StackContainerNode, StackProjectNode, StackServiceNode } from '../stackTree';
 import type { LocalStackDeps } from './deps';
 
@@ -19,7 +20,7 @@ export const logs = ({ stack, tails }: LocalStackDeps) => async (node?: unknown)
   let service: string | undefined;
   if (node instanceof StackServiceNode) service = node.name;
   else if (node instanceof StackContainerNode) service = node.container.service;
-  else if (!(node instanceof StackProjectNode)) {
+  else if (!(node instanceof StackProjectNode) && node !== VIEW_TITLE) {
     const picked = await vscode.window.showQuickPick([ALL, ...names], { title: 'Follow the logs of', placeHolder: 'Service' });
     if (!picked) return;
     service = picked === ALL ? undefined : picked;

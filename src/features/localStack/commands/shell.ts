@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { execInContainer } from '../../../core/docker/exec';
+import { resolveExecutable } from '../../../platform/processes';
 import { requireTrust } from '../stack';
 import { targetContainer } from '../pickers';
 import type { LocalStackDeps } from './deps';
@@ -11,7 +12,7 @@ export const shell = ({ stack }: LocalStackDeps) => async (node?: unknown) => {
   const hasBash = await execInContainer(stack.docker(), container.id, ['bash', '-c', 'exit 0']).then((r) => r.exitCode === 0, () => false);
   const terminal = vscode.window.createTerminal({
     name: `${container.name} shell`,
-    shellPath: 'docker',
+    shellPath: resolveExecutable('docker'),
     shellArgs: ['exec', '-it', container.id, hasBash ? 'bash' : 'sh'],
     env: { DOCKER_HOST: stack.childEnv().DOCKER_HOST ?? null },
   });

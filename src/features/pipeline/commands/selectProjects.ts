@@ -4,8 +4,9 @@ import { PIPELINE_NAMES, PIPELINE_SETTING, type PipelineKind } from '../commandI
 import type { PipelineDeps } from './deps';
 
 /** Lists the account's CodeBuild projects to choose the DAG (or image) pipeline from. */
-export const selectProjects = ({ session, tree, runs }: PipelineDeps) => async (kind?: PipelineKind) => {
-  const pipeline = kind ?? (await vscode.window.showQuickPick(
+export const selectProjects = ({ session, tree, runs }: PipelineDeps) => async (kind?: unknown) => {
+  // From the view title the argument is VIEW_TITLE, not a pipeline: ask.
+  const pipeline = typeof kind === 'string' && kind in PIPELINE_NAMES ? kind as PipelineKind : (await vscode.window.showQuickPick(
     (Object.keys(PIPELINE_NAMES) as PipelineKind[]).map((k) => ({ label: PIPELINE_NAMES[k], pipeline: k })),
     { placeHolder: 'Which pipeline do you want to choose the CodeBuild project for?' },
   ))?.pipeline;

@@ -6,6 +6,7 @@ import type { QualityDeps } from './deps';
 /** Asks for a token, checks it with api/authentication/validate, keeps it in SecretStorage only. */
 export const signIn = ({ service, refresh }: QualityDeps) => async () => {
   const project = await service.requireProject();
+  await service.allowTokenTo(project);
   const token = (await vscode.window.showInputBox({
     title: `Sign in to ${project.host}`,
     prompt: 'Paste a user token (My Account > Security). It is stored in VS Code\'s secret storage and sent only to this host.',

@@ -1,0 +1,4 @@
+/** The walkthrough's command id. */
+export const COMMANDS = {
+  getStarted: 'airflowEcs.getStarted',
+} as const;
