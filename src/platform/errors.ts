@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { AwsProblem } from '../core/aws/errors';
+import { ComposeNotFound } from '../core/docker/composeCli';
+import { DockerUnavailable } from '../core/docker/engine';
 import type { Logger } from '../core/log';
 import { ExecutableNotFound, UntrustedWorkspace } from '../core/process/runner';
 import { SonarProblem } from '../core/sonar/client';
@@ -97,12 +99,19 @@ export function isCancellation(error: unknown): boolean {
   return (error instanceof AwsProblem && error.kind === 'aborted') || (error instanceof SonarProblem && error.kind === 'aborted') || error instanceof vscode.CancellationError;
 }
 
-/** Shows a failure as a message with buttons; the details go to the log; cancellation stays silent. */
+/**
+ * A failure the extension foresaw (a refusal, a user's mistake, a service's typed answer): its
+ * sentence is the whole story. Anything else is a bug, whose stack trace is worth logging.
+ */
+export function isExpected(error: unknown): boolean {
+  return [UserFacingError, UntrustedWorkspace, ExecutableNotFound, AwsProblem, SonarProblem, DockerUnavailable, ComposeNotFound].some((kind) => error instanceof kind);
+}
+
+/** Shows a failure as a message with buttons; the log gets one line, or the stack trace of a bug; cancellation stays silent. */
 export async function reportError(error: unknown, logger: Logger, context: string, retry?: () => unknown): Promise<void> {
   if (isCancellation(error)) return;
   const { message, actions } = describeFailure(error);
-  // An expected refusal is one line; anything else keeps its stack for the log.
-  if (error instanceof UntrustedWorkspace) logger.info(`${context}: ${message}`);
+  if (isExpected(error)) logger.warn(`${context}: ${message}`);
   else logger.error(`${context}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
   const all = retry ? [{ title: 'Retry', run: retry }, ...actions] : actions;
   const picked = await vscode.window.showErrorMessage(message, ...all.map((a) => a.title));

@@ -42,7 +42,7 @@ function names(value: unknown, fallback: string[]): string[] {
   return list.length ? list : fallback;
 }
 
-const COMPOSE_COMMANDS: readonly ComposeCommandSetting[] = ['auto', 'docker compose', 'docker-compose', 'podman compose'];
+const COMPOSE_COMMANDS: readonly ComposeCommandSetting[] = ['auto', 'docker compose', 'docker-compose', 'podman compose', 'podman-compose'];
 
 /** Reads every setting in one place into a typed, validated object. */
 export function readSettings(): ExtensionSettings {

@@ -1,37 +1,134 @@
-// A real Docker engine for the integration, in-host and UI tests of the Local Stack: starts
-// dockerd when the socket does not answer (as .ci/run does), builds the busybox test image
-// locally (no registry is reachable) and writes a small compose project shaped like Airflow's.
+// A real container engine for the integration, in-host and UI tests of the Local Stack: Docker
+// with compose v1 (default), or rootful podman with its API socket and podman-compose
+// (AIRFLOW_ECS_TEST_ENGINE=podman; see test/README.md for what podman needs on these machines).
+// Starts the engine when it does not answer (as .ci/run does), builds the busybox test image
+// locally (no registry is reachable) and writes compose projects shaped like Airflow's.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Docker from 'dockerode';
+import type { ComposeCommandSetting } from '../../src/core/docker/composeCli';
 
 export const TEST_IMAGE = 'airflow-ecs-test/busybox:1';
 export const PROJECT_LABEL = 'com.docker.compose.project';
+
+/** The engine under test, chosen by AIRFLOW_ECS_TEST_ENGINE: docker (compose v1) or podman (podman-compose). */
+export const TEST_ENGINE: 'docker' | 'podman' = process.env.AIRFLOW_ECS_TEST_ENGINE === 'podman' ? 'podman' : 'docker';
+/** The extension's "Compose Command" setting for that engine. */
+export const COMPOSE_SETTING: ComposeCommandSetting = TEST_ENGINE === 'podman' ? 'podman-compose' : 'auto';
+const PODMAN_SOCKET = '/run/podman/podman.sock';
+const REPO = path.resolve(__dirname, '../../..');
+/** podman-compose from PyPI (Debian's 1.0.3 has no `config`); .ci/run installs it here. */
+const PODMAN_COMPOSE_BIN = path.join(REPO, '.cache/podman-compose-venv/bin');
+/** The compose CLI the tests run themselves (cleanup), matching the engine. */
+const COMPOSE_CLI: [string, ...string[]] = TEST_ENGINE === 'podman' ? ['podman-compose'] : ['docker-compose'];
 
 function dockerAnswers(): boolean {
   return spawnSync('docker', ['info'], { stdio: 'ignore', timeout: 20_000 }).status === 0;
 }
 
-/** Starts dockerd in the background when the engine does not answer, then builds the test image. */
+async function waitFor(what: string, check: () => boolean, log: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`${what} did not answer within 60 s; see ${log}`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/**
+ * The environment podman and podman-compose need here, set in every process that loads this
+ * module (the runner, and the extension host, which spawns podman-compose itself: code-server
+ * rebuilds PATH for it): the ulimits file, podman-compose's venv first on PATH, the socket.
+ */
+function podmanEnv(): void {
+  const confDir = path.join(os.tmpdir(), 'airflow-ecs-podman');
+  fs.mkdirSync(confDir, { recursive: true });
+  const conf = path.join(confDir, 'containers.conf');
+  fs.writeFileSync(conf, '[containers]\ndefault_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]\n');
+  process.env.CONTAINERS_CONF = conf;
+  if (!(process.env.PATH ?? '').split(':').includes(PODMAN_COMPOSE_BIN)) process.env.PATH = `${PODMAN_COMPOSE_BIN}:${process.env.PATH}`;
+  process.env.DOCKER_HOST = `unix://${PODMAN_SOCKET}`;
+}
+if (TEST_ENGINE === 'podman') podmanEnv();
+
+/**
+ * Rootful podman as a Docker-compatible engine. What these machines need (test/README.md):
+ * default ulimits below the sandbox's hard limits (runc cannot raise RLIMIT_NOFILE/NPROC here),
+ * the API socket (`podman system service`), DOCKER_HOST pointed at it, and podman-compose on PATH.
+ */
+async function ensurePodman(): Promise<void> {
+  podmanEnv();
+  const answers = () => spawnSync('curl', ['-sf', '--unix-socket', PODMAN_SOCKET, 'http://d/_ping'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
+  if (!answers()) {
+    fs.mkdirSync(path.dirname(PODMAN_SOCKET), { recursive: true });
+    const log = fs.openSync('/tmp/podman-service.log', 'a');
+    spawn('podman', ['system', 'service', '--time=0', `unix://${PODMAN_SOCKET}`], { detached: true, stdio: ['ignore', log, log] }).unref();
+    await waitFor('podman system service', answers, '/tmp/podman-service.log');
+  }
+  process.env.DOCKER_HOST = `unix://${PODMAN_SOCKET}`;
+  startHealthDriver();
+}
+
+/**
+ * podman 4.3 runs health checks from systemd timers, and these machines have no systemd: the
+ * tests stand in for the timer and run `podman healthcheck run` on the compose containers
+ * every second, which executes the container's own check and records the result.
+ */
+let healthPaused = false;
+
+/** Holds the podman health checks (each run is an event) while a test counts API calls per event burst. */
+export async function withoutHealthChecks<T>(run: () => Promise<T>): Promise<T> {
+  healthPaused = true;
+  try {
+    return await run();
+  } finally {
+    healthPaused = false;
+  }
+}
+
+function startHealthDriver(): void {
+  if ((globalThis as { airflowEcsHealthDriver?: unknown }).airflowEcsHealthDriver) return;
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy || healthPaused) return;
+    busy = true;
+    const ps = spawnSync('podman', ['ps', '-q', '--filter', `label=${PROJECT_LABEL}`], { encoding: 'utf8', timeout: 10_000 });
+    const ids = (ps.stdout ?? '').split('\n').filter(Boolean);
+    let left = ids.length;
+    if (!left) busy = false;
+    for (const id of ids) {
+      spawn('podman', ['healthcheck', 'run', id], { stdio: 'ignore' }).on('close', () => { if (--left === 0) busy = false; });
+    }
+  }, 1000);
+  timer.unref();
+  (globalThis as { airflowEcsHealthDriver?: unknown }).airflowEcsHealthDriver = timer;
+}
+
+/** Starts the engine under test when it does not answer, then builds the test image. */
 export async function ensureDocker(): Promise<void> {
+  if (TEST_ENGINE === 'podman') {
+    await ensurePodman();
+    await ensureTestImage();
+    return;
+  }
   if (!dockerAnswers()) {
     const log = fs.openSync('/tmp/dockerd.log', 'a');
     const daemon = spawn('dockerd', [], { detached: true, stdio: ['ignore', log, log] });
     daemon.unref();
-    const deadline = Date.now() + 60_000;
-    while (!dockerAnswers()) {
-      if (Date.now() > deadline) throw new Error('dockerd did not answer within 60 s; see /tmp/dockerd.log');
-      await new Promise((r) => setTimeout(r, 1000));
-    }
+    await waitFor('dockerd', dockerAnswers, '/tmp/dockerd.log');
   }
   await ensureTestImage();
 }
 
-/** `tar -C root -c . | docker import - airflow-ecs-test/busybox:1`, skipped when the image exists. */
+/**
+ * `tar -C root -c . | docker import - airflow-ecs-test/busybox:1` (or `podman import`), skipped
+ * when the image exists. PATH is set in the image: podman, unlike Docker, gives an image without
+ * one an empty PATH.
+ */
 export async function ensureTestImage(): Promise<void> {
-  if (spawnSync('docker', ['image', 'inspect', TEST_IMAGE], { stdio: 'ignore' }).status === 0) return;
+  const cli = TEST_ENGINE;
+  if (spawnSync(cli, ['image', 'inspect', TEST_IMAGE], { stdio: 'ignore' }).status === 0) return;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'airflow-ecs-rootfs-'));
   try {
     for (const dir of ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'tmp', 'www', 'etc']) fs.mkdirSync(path.join(root, dir), { recursive: true });
@@ -48,22 +145,40 @@ export async function ensureTestImage(): Promise<void> {
     fs.writeFileSync(path.join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
     await new Promise<void>((resolve, reject) => {
       const tar = spawn('tar', ['-C', root, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
-      const imp = spawn('docker', ['import', '-', TEST_IMAGE], { stdio: ['pipe', 'ignore', 'inherit'] });
+      const imp = spawn(cli, ['import', '--change', 'ENV PATH=/usr/sbin:/usr/bin:/sbin:/bin', '-', TEST_IMAGE], { stdio: ['pipe', 'ignore', 'inherit'] });
       tar.stdout.pipe(imp.stdin);
       tar.on('error', reject);
       imp.on('error', reject);
-      imp.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`docker import exited with ${code}`))));
+      imp.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${cli} import exited with ${code}`))));
     });
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
 }
 
-/** A compose file shaped like the Airflow stack: webserver (HTTP + health check), scheduler, two workers, redis. */
+/**
+ * A compose file shaped like Airflow 3's official one (an x-airflow-common anchor merged with
+ * `<<:` into every Airflow service, the image from `${AIRFLOW_IMAGE_NAME:-...}`, `depends_on`
+ * with `condition: service_healthy`), on the busybox image: webserver (HTTP + health check),
+ * scheduler, two Celery workers, redis (health check).
+ */
 export function testComposeYaml(): string {
-  return `services:
+  return `x-airflow-common:
+  &airflow-common
+  image: \${AIRFLOW_IMAGE_NAME:-${TEST_IMAGE}}
+  environment:
+    &airflow-common-env
+    AIRFLOW__CORE__EXECUTOR: CeleryExecutor
+    AIRFLOW__CELERY__BROKER_URL: redis://:@redis:6379/0
+  stop_signal: SIGKILL
+  depends_on:
+    &airflow-common-depends-on
+    redis:
+      condition: service_healthy
+
+services:
   webserver:
-    image: ${TEST_IMAGE}
+    <<: *airflow-common
     command: ["httpd", "-f", "-p", "8080", "-h", "/www"]
     ports:
       - "8080"
@@ -73,17 +188,24 @@ export function testComposeYaml(): string {
       timeout: 2s
       retries: 5
   scheduler:
-    image: ${TEST_IMAGE}
+    <<: *airflow-common
     command: ["sh", "-c", "while true; do echo scheduler heartbeat; sleep 2; done"]
-    stop_signal: SIGKILL
+    depends_on:
+      <<: *airflow-common-depends-on
   worker:
-    image: ${TEST_IMAGE}
-    command: ["sh", "-c", "i=0; while true; do i=$$((i+1)); echo \\"worker line $$i\\"; sleep 0.5; done"]
+    <<: *airflow-common
+    command: ["sh", "-c", "echo airflow celery worker; i=0; while true; do i=$$((i+1)); echo \\"worker line $$i\\"; sleep 0.5; done"]
     scale: 2
-    stop_signal: SIGKILL
+    environment:
+      <<: *airflow-common-env
+      DUMB_INIT_SETSID: "0"
   redis:
     image: ${TEST_IMAGE}
     command: ["sh", "-c", "while true; do sleep 1; done"]
+    healthcheck:
+      test: ["CMD", "true"]
+      interval: 1s
+      retries: 30
     stop_signal: SIGKILL
 `;
 }
@@ -108,7 +230,7 @@ export function writeTestProject(prefix = 'aets'): TestProject {
     file,
     name,
     cleanup: async () => {
-      spawnSync('docker-compose', ['-f', file, '-p', name, 'down', '-v', '--remove-orphans', '-t', '1'], { cwd: dir, stdio: 'ignore', timeout: 120_000 });
+      spawnSync(COMPOSE_CLI[0], [...COMPOSE_CLI.slice(1), '-f', file, '-p', name, 'down', '-v', '-t', '1'], { cwd: dir, stdio: 'ignore', timeout: 120_000 });
       await removeProject(name);
       fs.rmSync(dir, { recursive: true, force: true });
     },
@@ -119,7 +241,10 @@ export function writeTestProject(prefix = 'aets'): TestProject {
 export async function removeProject(name: string): Promise<void> {
   const docker = new Docker();
   const filters = { label: [`${PROJECT_LABEL}=${name}`] };
-  for (const c of await docker.listContainers({ all: true, filters })) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
+  // A few passes: podman refuses to remove a container that another still depends on.
+  for (let pass = 0; pass < 4; pass++) {
+    for (const c of await docker.listContainers({ all: true, filters })) await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
+  }
   for (const n of await docker.listNetworks({ filters })) await docker.getNetwork(n.Id).remove().catch(() => undefined);
   const { Volumes } = await docker.listVolumes({ filters });
   for (const v of Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);

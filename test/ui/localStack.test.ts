@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { startCodeServer, type CodeServer } from '../support/codeServer';
 import { openWorkbench, payloadUrl, type Workbench } from '../support/workbench';
 import { ensureDocker, writeTestProject, type TestProject } from '../support/docker';
@@ -50,10 +51,26 @@ describe('UI: the Local Stack view on a real Docker engine', function () {
     await workbench.page.locator('.part.panel .view-lines', { hasText: /worker-\d\s\|\sworker\sline/ }).first().waitFor({ timeout: 30_000 });
     await workbench.screenshot('localstack-logs');
 
+    // A typo while the stack runs: the Problems panel has the engine's own position and words,
+    // the view keeps the running services under an error row, and Down still works.
+    const good = fs.readFileSync(project.file, 'utf8');
+    fs.writeFileSync(project.file, good.replace('    command: ["sh", "-c", "while true; do echo scheduler heartbeat', '   command: ["sh", "-c", "while true; do echo scheduler heartbeat'));
+    await workbench.page.locator('.pane-body .monaco-list-row', { hasText: /column 4: .*Stop, Down and Logs still work/ }).first().waitFor({ timeout: 60_000 });
+    assert.match(await workbench.treeRow('webserver').first().innerText(), /healthy/);
+    await workbench.page.mouse.move(5, 5);
+    await workbench.page.keyboard.press('Control+Shift+M');
+    const problems = workbench.page.locator('.markers-panel');
+    await problems.locator('.monaco-list-row', { hasText: "expected <block end>, but found '<block mapping start>'" }).first().waitFor({ timeout: 30_000 });
+    assert.match(await problems.innerText(), /compose/);
+    await workbench.screenshot('localstack-broken-file');
+
     await workbench.runCommand('Airflow on ECS: Local Stack: Down');
     const dialog = workbench.page.locator('.monaco-dialog-box');
     await dialog.waitFor();
     await workbench.click(dialog.locator('.monaco-button', { hasText: 'Down and Remove Volumes' }), { until: (timeout) => dialog.waitFor({ state: 'hidden', timeout }) });
+    // Down by project name (the file still does not parse): the project row goes with its containers.
+    await workbench.page.waitForFunction(() => ![...document.querySelectorAll('.pane-body .monaco-list-row')].some((r) => /webserver/.test(r.textContent ?? '')), undefined, { timeout: 90_000 });
+    fs.writeFileSync(project.file, good);
     await workbench.page.waitForFunction(() => [...document.querySelectorAll('.pane-body .monaco-list-row')].some((r) => /webserver.*not created/s.test(r.textContent ?? '')), undefined, { timeout: 90_000 });
   });
 

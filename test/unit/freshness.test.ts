@@ -100,6 +100,8 @@ describe('Local Stack: StackTracker starts', () => {
         return s;
       }) as unknown as Docker['getEvents'],
       listContainers: (async () => []) as unknown as Docker['listContainers'],
+      // No container is listed, so none is ever inspected.
+      getContainer: (() => { throw new Error('no container to inspect'); }) as unknown as Docker['getContainer'],
     };
     return { docker, streams };
   }

@@ -3,11 +3,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { splitShellWords } from '../../src/core/docker/shellWords';
-import { composeProjectName, parseComposeFile, parseDotEnv } from '../../src/core/docker/composeFile';
-import { detectComposeEngine, parseComposeFailure } from '../../src/core/docker/composeCli';
+import { composeProjectName, engineProblem, inFileOrder, isCeleryWorker, parseComposeConfig, parseComposeFile, parseDotEnv } from '../../src/core/docker/composeFile';
+import { detectComposeEngine, parseComposeFailure, readComposeConfig, type ComposeEngine } from '../../src/core/docker/composeCli';
 import { dockerOptions, engineEnv, resolveEngine } from '../../src/core/docker/engine';
-import { parseDockerDuration, toContainerState, type ContainerState } from '../../src/core/docker/stackState';
-import { formatUptime, projectView, serviceView } from '../../src/core/docker/stackPresent';
+import { StackTracker, toContainerDetail, toContainerState, type ContainerState } from '../../src/core/docker/stackState';
+import { formatUptime, projectView, serviceView, upSummary } from '../../src/core/docker/stackPresent';
+import { V1_CONFIG, V2_CONFIG_JSON, PODMAN_COMPOSE_CONFIG, AIRFLOW_LIKE_COMPOSE } from './composeConfigFixtures';
 import { DockerLogSource, logText, parseContainerLogs, sinceArg, timestampNanos } from '../../src/core/docker/dockerLogSource';
 import { DedupWindow } from '../../src/core/logs/dedup';
 import type Docker from 'dockerode';
@@ -38,10 +39,14 @@ describe('Local Stack core', () => {
         ['redis', 'redis:7', [], false],
       ]);
     });
-    it('reports a syntax error at its line and a file without services', () => {
+    it('reports a syntax error with the parser\'s own position and sentence, and a file without services', () => {
       const bad = parseComposeFile('services:\n  web:\n    image: x\n   ports: [1\n');
       assert.equal(bad.ok, false);
       assert.ok(!bad.ok && bad.problem.line >= 4, JSON.stringify(bad));
+      // No "at line 6, column 1:" and code excerpt glued on: the message ends as the parser's sentence.
+      const indent = parseComposeFile('services:\n  webserver:\n    image: x\n  scheduler:\n    image: y\n   command: z\n');
+      assert.ok(!indent.ok);
+      assert.deepEqual([indent.problem.line, indent.problem.message], [6, 'All mapping items must start at the same column']);
       const dup = parseComposeFile('services:\n  web:\n    image: a\n  web:\n    image: b\n');
       assert.ok(!dup.ok && dup.problem.line === 4 && /unique/i.test(dup.problem.message), JSON.stringify(dup));
       const none = parseComposeFile('version: "3"\n');
@@ -54,7 +59,84 @@ describe('Local Stack core', () => {
     });
   });
 
+  describe('the engine\'s resolved model (config)', () => {
+    const expected = [
+      ['airflow-apiserver', 'airflow-ecs-test/busybox:1', [8080], true, 'api-server'],
+      ['airflow-worker', 'airflow-ecs-test/busybox:1', [], true, 'celery worker'],
+      ['redis', 'airflow-ecs-test/busybox:1', [6379], true, undefined],
+    ];
+    const rows = (text: string) => parseComposeConfig(text).map((s) => [s.name, s.image, s.ports, s.hasHealthcheck, s.command]);
+    it('reads docker compose v2 JSON (ports as objects, published as a string, null networks)', () => {
+      assert.deepEqual(rows(V2_CONFIG_JSON), expected);
+    });
+    it('reads docker-compose v1 YAML (ports as {target})', () => {
+      assert.deepEqual(rows(V1_CONFIG), expected);
+    });
+    it('reads podman-compose YAML (ports left as written, x- keys kept)', () => {
+      assert.deepEqual(rows(PODMAN_COMPOSE_CONFIG), expected);
+    });
+    it('the same file read by hand leaves ${AIRFLOW_IMAGE_NAME:-...} unresolved: why the engine is asked', () => {
+      const model = parseComposeFile(AIRFLOW_LIKE_COMPOSE);
+      assert.ok(model.ok);
+      assert.equal(model.services.find((s) => s.name === 'airflow-worker')!.image, '${AIRFLOW_IMAGE_NAME:-airflow-ecs-test/busybox:1}');
+    });
+    it('keeps the file\'s order of services (the engine sorts them by name)', () => {
+      const ordered = inFileOrder(parseComposeConfig(V1_CONFIG), parseComposeFile(AIRFLOW_LIKE_COMPOSE));
+      assert.deepEqual(ordered.map((s) => s.name), ['redis', 'airflow-apiserver', 'airflow-worker']);
+    });
+    it('refuses output without services', () => {
+      assert.throws(() => parseComposeConfig('{"name": "x"}'), /without services/);
+    });
+    it('asks the engine with its own arguments and tells an engine without config from a refusal', async () => {
+      // `sh -c script` stands in for the engine: what it prints on stdout and stderr and its exit code decide.
+      const engine = (script: string): ComposeEngine => ({ label: 'fake', file: 'sh', prefix: ['-c', script, 'fake-engine'], config: ['config'] });
+      const project = { file: path.join(os.tmpdir(), 'docker-compose.yml'), name: 'p' };
+      const unsupported = await readComposeConfig(engine("echo \"podman-compose: error: argument command: invalid choice: 'config'\" >&2; exit 2"), project);
+      assert.equal(unsupported, undefined);
+      const refused = await readComposeConfig(engine('echo "WARNING: x" >&2; echo \'Missing mandatory value for "image" option in service "web": set NEED\' >&2; exit 1'), project);
+      assert.ok(refused && !refused.ok && /Missing mandatory value/.test(refused.message));
+      // The arguments reach the engine in order: -f file -p name config.
+      const ok = await readComposeConfig(engine('echo "WARNING: on stderr" >&2; echo "services: {a: {image: b}} # $*"'), project);
+      assert.deepEqual(ok, { ok: true, text: `services: {a: {image: b}} # -f ${project.file} -p p config\n` });
+    });
+  });
+
+  describe('an engine\'s refusal, placed in the file', () => {
+    const text = 'services:\n  webserver:\n    image: x\n  scheduler:\n    image: y\n   command: z\n';
+    it('PyYAML (v1, podman-compose): the problem mark\'s line and column, the sentence without locations', () => {
+      const v1 = 'yaml.parser.ParserError: while parsing a block mapping\n  in "/tmp/lsp/bad.yml", line 2, column 3\nexpected <block end>, but found \'<block mapping start>\'\n  in "/tmp/lsp/bad.yml", line 6, column 4\n';
+      assert.deepEqual(engineProblem(v1, text), { line: 6, col: 4, message: "while parsing a block mapping: expected <block end>, but found '<block mapping start>'" });
+    });
+    it('podman-compose\'s traceback comes down to its last exception', () => {
+      const out = 'Traceback (most recent call last):\n  File "/usr/bin/podman-compose", line 8, in <module>\n    sys.exit(main())\n  File "podman_compose.py", line 313, in resolve\n    raise ValueError(\nValueError: required variable NEED is missing a value: set NEED\n';
+      const p = engineProblem(out, 'services:\n  web:\n    image: ${NEED:?set NEED}\n');
+      assert.equal(p.message, 'required variable NEED is missing a value: set NEED');
+    });
+    it('go-yaml (v2) gives a line only: the YAML parser supplies the column on that line', () => {
+      const p = engineProblem('yaml: line 6: did not find expected key', text, { line: 6, col: 4, message: 'x' });
+      assert.deepEqual([p.line, p.col, p.message], [6, 4, 'yaml: line 6: did not find expected key']);
+    });
+    it('a refusal that names a service lands on that service\'s key', () => {
+      const p = engineProblem('Missing mandatory value for "image" option interpolating ${NEED:?set NEED} in service "scheduler": set NEED', 'services:\n  webserver:\n    image: x\n  scheduler:\n    image: ${NEED:?set NEED}\n');
+      assert.deepEqual([p.line, p.col], [4, 3]);
+      const v2 = engineProblem('services.scheduler additional properties \'imagee\' not allowed', 'services:\n  webserver:\n    image: x\n  scheduler:\n    imagee: y\n');
+      assert.deepEqual([v2.line, v2.col], [4, 3]);
+    });
+  });
+
   describe('compose failures', () => {
+    it('a port held by a process outside Docker, as v1 and podman say it', () => {
+      const v1 = parseComposeFailure('Creating p_web_1 ... error\n\nERROR: for web  Cannot start service web: driver failed programming external connectivity on endpoint p_web_1 (3f2a): Error starting userland proxy: listen tcp4 0.0.0.0:18711: bind: address already in use\nERROR: Encountered errors while bringing up the project.\n');
+      assert.equal(v1.service, 'web');
+      assert.match(v1.reason, /^Port 18711 is already in use on this machine \(published by web\)/);
+      const podmanOut = 'debd92502acc\nError: unable to start container "788f924478097d44e387e2aace185f1870ad0d5c6c6b7fa6b1fe0a186be3faae": cannot listen on the TCP port: listen tcp4 :18711: bind: address already in use\n';
+      const podman = parseComposeFailure(podmanOut);
+      assert.deepEqual([podman.service, /^Port 18711 is already in use on this machine\./.test(podman.reason)], [undefined, true]);
+      // podman names the container only: the caller knows which service it belongs to.
+      const named = parseComposeFailure(podmanOut, (id) => ('788f924478097d44e387e2aace185f1870ad0d5c6c6b7fa6b1fe0a186be3faae'.startsWith(id) ? 'flower' : undefined));
+      assert.equal(named.service, 'flower');
+      assert.match(named.reason, /\(published by flower\)/);
+    });
     it('names the service and the cause: port allocated (v1 output)', () => {
       const f = parseComposeFailure('Creating p_b_1 ... done\n\nERROR: for a  Cannot start service a: driver failed programming external connectivity on endpoint p_a_1 (fa95): Bind for 0.0.0.0:38081 failed: port is already allocated\nEncountered errors while bringing up the project.\n');
       assert.equal(f.service, 'a');
@@ -84,14 +166,16 @@ describe('Local Stack core', () => {
   });
 
   describe('engine', () => {
-    it('tries docker compose (v2) first, then docker-compose (v1)', async () => {
+    it('tries docker compose (v2) first, then docker-compose (v1), then podman-compose', async () => {
       const tried: string[] = [];
       const engine = await detectComposeEngine('auto', undefined, async (file, args) => {
         tried.push([file, ...args].join(' '));
-        return { code: file === 'docker-compose' ? 0 : 1, output: '' };
+        return { code: file === 'podman-compose' ? 0 : 1, output: '', stdout: '' };
       });
-      assert.equal(engine.label, 'docker-compose');
-      assert.deepEqual(tried, ['docker compose version', 'docker-compose version']);
+      assert.deepEqual([engine.label, engine.config], ['podman-compose', ['config']]);
+      assert.deepEqual(tried, ['docker compose version', 'docker-compose version', 'podman-compose version']);
+      const v2 = await detectComposeEngine('docker compose', undefined, async () => ({ code: 0, output: '', stdout: '' }));
+      assert.deepEqual(v2.config, ['config', '--format', 'json']);
     });
     it('DOCKER_HOST wins, else the current context from ~/.docker', () => {
       const home = fs.mkdtempSync(path.join(os.tmpdir(), 'aets-home-'));
@@ -119,40 +203,81 @@ describe('Local Stack core', () => {
       Ports: [], Labels: { 'com.docker.compose.service': 'worker', 'com.docker.compose.container-number': '1' }, HostConfig: { NetworkMode: '' }, NetworkSettings: { Networks: {} }, Mounts: [],
       ...over,
     });
-    it('reads Docker durations and formats uptime coarsely', () => {
-      assert.equal(parseDockerDuration('Less than a second'), 0);
-      assert.equal(parseDockerDuration('About a minute'), 60_000);
-      assert.equal(parseDockerDuration('5 minutes'), 300_000);
-      assert.equal(parseDockerDuration('2 hours'), 7_200_000);
+    it('formats uptime coarsely', () => {
       assert.equal(formatUptime(30_000), 'Up less than a minute');
       assert.equal(formatUptime(5 * 60_000 + 10_000), 'Up 5 min');
       assert.equal(formatUptime(3 * 3600_000), 'Up 3 h');
       assert.equal(formatUptime(72 * 3600_000), 'Up 3 days');
     });
-    it('turns listContainers entries into states: health, exit code, ports, start time', () => {
+    it('turns listContainers entries into states: health, exit code, ports; start time and health from inspect', () => {
       const web = toContainerState(info({ Status: 'Up 2 minutes (health: starting)', Ports: [
         { IP: '0.0.0.0', PrivatePort: 8080, PublicPort: 32768, Type: 'tcp' }, { IP: '::', PrivatePort: 8080, PublicPort: 32768, Type: 'tcp' }, { IP: '', PrivatePort: 8793, PublicPort: 0, Type: 'tcp' },
-      ] }), NOW);
+      ] }));
       assert.equal(web.health, 'starting');
       assert.deepEqual(web.ports, [{ privatePort: 8080, publicPort: 32768, type: 'tcp' }]);
-      assert.equal(web.startedAt, NOW - 120_000);
-      const dead = toContainerState(info({ State: 'exited', Status: 'Exited (137) 3 seconds ago' }), NOW);
+      assert.equal(web.startedAt, undefined);
+      // The list's "Up 2 minutes" is rounded (and podman's has no health): inspect's State is exact.
+      const detail = toContainerDetail({ State: { StartedAt: '2024-05-01T11:58:31.123456789Z', Health: { Status: 'healthy' } } } as Docker.ContainerInspectInfo);
+      assert.deepEqual(detail, { startedAt: Date.parse('2024-05-01T11:58:31.123Z'), health: 'healthy' });
+      const exact = toContainerState(info({ Status: 'Up 2 minutes' }), detail);
+      assert.deepEqual([exact.startedAt, exact.health], [Date.parse('2024-05-01T11:58:31.123Z'), 'healthy']);
+      assert.equal(toContainerDetail({ State: { StartedAt: '0001-01-01T00:00:00Z' } } as Docker.ContainerInspectInfo).startedAt, undefined);
+      const dead = toContainerState(info({ State: 'exited', Status: 'Exited (137) 3 seconds ago' }), detail);
       assert.equal(dead.exitCode, 137);
       assert.equal(dead.startedAt, undefined);
+    });
+    it('the tracker inspects running containers once, then only those an event names', async () => {
+      const inspected: string[] = [];
+      let list = [info({ Id: 'a' }), info({ Id: 'b', State: 'exited', Status: 'Exited (0) 1 second ago' })];
+      const listeners: Record<string, (chunk?: Buffer) => void> = {};
+      const stream = { on: (e: string, l: (chunk?: Buffer) => void) => { listeners[e] = l; return stream; }, removeAllListeners: () => stream, destroy: () => undefined };
+      const docker = {
+        getEvents: async () => stream,
+        listContainers: async () => list,
+        getContainer: (id: string) => ({ inspect: async () => { inspected.push(id); return { State: { StartedAt: '2024-05-01T11:00:00Z' } }; } }),
+      } as unknown as Docker;
+      const tracker = new StackTracker(docker, 'p', { debounceMs: 1 });
+      await tracker.start();
+      assert.deepEqual(inspected, ['a']);
+      assert.equal(tracker.containers.find((c) => c.id === 'a')!.startedAt, Date.parse('2024-05-01T11:00:00Z'));
+      list = [info({ Id: 'a' }), info({ Id: 'b' }), info({ Id: 'c' })];
+      const changed = new Promise<void>((resolve) => { const off = tracker.onChange(() => { off(); resolve(); }); });
+      listeners.data(Buffer.from(JSON.stringify({ id: 'b', Action: 'start' }) + '\n'));
+      await changed;
+      assert.deepEqual(inspected, ['a', 'b', 'c']);
+      assert.equal(tracker.apiCalls, 1 + 2 + 3);
+      tracker.dispose();
     });
     it('shows services: not created, scaled, healthy, exited with code, restarting', () => {
       const svc = { name: 'worker', image: 'apache/airflow:2.10', ports: [], hasHealthcheck: false };
       assert.deepEqual([serviceView(svc, [], NOW).description, serviceView(svc, [], NOW).state], ['not created · airflow:2.10', 'notCreated']);
-      const c1 = toContainerState(info({}), NOW);
-      const c2: ContainerState = { ...toContainerState(info({ Id: 'def', State: 'exited', Status: 'Exited (1) 1 second ago' }), NOW), number: 2 };
+      const c1 = { ...toContainerState(info({})), startedAt: NOW - 300_000 };
+      const c2: ContainerState = { ...toContainerState(info({ Id: 'def', State: 'exited', Status: 'Exited (1) 1 second ago' })), number: 2 };
       const scaled = serviceView(svc, [c1, c2], NOW + 60_000);
       assert.equal(scaled.description, '1/2 running (exited (1)) · busybox:1 · Up 6 min');
       assert.equal(scaled.tone, 'error');
       const healthy = serviceView({ ...svc, name: 'webserver' }, [{ ...c1, health: 'healthy', ports: [{ privatePort: 8080, publicPort: 8080, type: 'tcp' }] }], NOW);
       assert.equal(healthy.description, 'healthy · 8080→8080 · busybox:1 · Up 5 min');
-      const restarting = serviceView(svc, [toContainerState(info({ State: 'restarting', Status: 'Restarting (1) 2 seconds ago' }), NOW)], NOW);
+      const restarting = serviceView(svc, [toContainerState(info({ State: 'restarting', Status: 'Restarting (1) 2 seconds ago' }))], NOW);
       assert.deepEqual([restarting.description, restarting.tone, restarting.state], ['restarting · busybox:1', 'warning', 'stopped']);
       assert.equal(projectView('p', [svc, { ...svc, name: 'redis' }], [c1, c2], 'compose/docker-compose.yml').description, '1/2 services running · compose/docker-compose.yml');
+    });
+    it('the project is ok only when every service runs (or finished cleanly, like airflow-init); partial is a warning', () => {
+      const svc = (name: string) => ({ name, ports: [], hasHealthcheck: false });
+      const run = (service: string, over: Partial<ContainerState> = {}): ContainerState => ({ ...toContainerState(info({ Id: service, Labels: { 'com.docker.compose.service': service } })), ...over });
+      const all = ['a', 'b', 'c', 'd', 'init'].map(svc);
+      assert.equal(projectView('p', all, ['a', 'b'].map((s) => run(s)), 'f').tone, 'warning');
+      const full = [...['a', 'b', 'c', 'd'].map((s) => run(s)), run('init', { state: 'exited', exitCode: 0 })];
+      assert.deepEqual([projectView('p', all, full, 'f').tone, projectView('p', all, full, 'f').description], ['ok', '4/5 services running · f']);
+      assert.equal(projectView('p', all, [], 'f').tone, 'inactive');
+      assert.equal(upSummary(all, ['a', 'b'].map((s) => run(s))).text, '2 of 5 services are up (not running: c, d, init)');
+    });
+    it('a Celery worker is known by its command or its name', () => {
+      assert.ok(isCeleryWorker({ name: 'airflow-worker', command: 'celery worker' }));
+      assert.ok(isCeleryWorker({ name: 'consumer', command: 'airflow celery worker -q default' }));
+      assert.ok(isCeleryWorker({ name: 'worker' }));
+      assert.ok(!isCeleryWorker({ name: 'airflow-scheduler', command: 'scheduler' }));
+      assert.ok(!isCeleryWorker({ name: 'flower', command: 'celery flower' }));
     });
     it('log timestamps keep nanosecond order and round-trip into `since`', () => {
       const a = timestampNanos('2024-05-01T12:00:00.000000001Z')!;

@@ -4,7 +4,7 @@ import { RateLimiter } from '../../src/core/logs/rateLimiter';
 import { awslogsContainers, streamLabel, streamName } from '../../src/core/logs/ecsStreams';
 import { commonPrefix } from '../../src/core/logs/cloudWatchSource';
 import { formatLine } from '../../src/core/logs/format';
-import { LogTail, STUCK_AFTER, type LiveBatch, type LogSource } from '../../src/core/logs/logTail';
+import { LogTail, STUCK_AFTER, TransientSourceError, type LiveBatch, type LogSource } from '../../src/core/logs/logTail';
 import { AwsProblem } from '../../src/core/aws/errors';
 import { LiveTailEnded, LiveTailRefused } from '../../src/core/aws/logs';
 
@@ -180,6 +180,32 @@ describe('LogTail', () => {
     assert.deepEqual(got.map((e) => e.message), ['a', 'b']);
     assert.ok(notices.some((n) => /Live Tail session ended \(session timed out\)/.test(n)));
   });
+  it('a source without a live mode (a local container) polls without saying so, and says when it resumed after an outage', async () => {
+    const stored = [ev(1, 1000)];
+    let down = false;
+    const source: LogSource = {
+      fetch: async () => {
+        if (down) throw new TransientSourceError('Docker did not answer (connect ECONNREFUSED); is the engine running?');
+        return [...stored];
+      },
+    };
+    const got: LogEvent[] = [];
+    const notices: string[] = [];
+    const tail = new LogTail(source, { deliver: (e) => got.push(...e), notice: (n) => notices.push(n) }, { since: 0, pollMs: 10, windowMs: 5000 });
+    await until(() => got.length === 1);
+    down = true;
+    await until(() => notices.some((n) => /Retrying/.test(n)));
+    stored.push(ev(2, 2000));
+    down = false;
+    await until(() => got.length === 2);
+    tail.stop();
+    await tail.done;
+    assert.ok(!notices.some((n) => /Polling/.test(n)), notices.join(' / '));
+    const retry = notices.findIndex((n) => /Retrying/.test(n));
+    const resumed = notices.findIndex((n) => /^Reading again at \d{4}-.*none lost or repeated\.$/.test(n));
+    assert.ok(retry >= 0 && resumed > retry, notices.join(' / '));
+    assert.equal(notices.filter((n) => /Retrying/.test(n)).length, 1);
+  });
 });
 
 describe('LogTail falls back from a failing Live Tail and comes back', () => {
@@ -258,7 +284,7 @@ describe('LogTail falls back from a failing Live Tail and comes back', () => {
     assert.equal(troubles[1], undefined);
     assert.equal(notices.filter((n) => /Retrying every 1 s\.$/.test(n)).length, 1, 'the same failure is said once');
     assert.ok(notices.some((n) => /No line could be read 5 times in a row; the tail keeps trying\. Check the network/.test(n)), notices.join('\n'));
-    assert.ok(notices.includes('Reading again.'));
+    assert.ok(notices.some((n) => /^Reading again at /.test(n)), notices.join(' / '));
   });
 });
 

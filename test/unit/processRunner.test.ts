@@ -93,9 +93,9 @@ describe('process runner', () => {
       assert.match(logger.lines[0], /refused in an untrusted workspace: git status/);
     });
 
-    it('refuses every compose subcommand in an untrusted workspace (stop, down, pull alike)', async () => {
-      const engine = { label: 'docker-compose', file: 'docker-compose', prefix: [] };
-      for (const sub of ['stop', 'start', 'restart', 'pull', 'down']) {
+    it('refuses every compose subcommand in an untrusted workspace (stop, down, pull, config alike)', async () => {
+      const engine = { label: 'docker-compose', file: 'docker-compose', prefix: [], config: ['config'] };
+      for (const sub of ['stop', 'start', 'restart', 'pull', 'down', 'config']) {
         await assert.rejects(runCompose(engine, { file: '/tmp/x/docker-compose.yml', name: 'x' }, [sub]), (err: unknown) =>
           err instanceof UntrustedWorkspace && err.action === `docker-compose ${sub}`);
       }

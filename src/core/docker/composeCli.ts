@@ -1,19 +1,23 @@
 import * as path from 'node:path';
 import { processRunner, type RunOptions, type RunResult } from '../process/runner';
 
-export type ComposeCommandSetting = 'auto' | 'docker compose' | 'docker-compose' | 'podman compose';
+export type ComposeCommandSetting = 'auto' | 'docker compose' | 'docker-compose' | 'podman compose' | 'podman-compose';
 
 /** How to run compose: `file` plus the arguments that come before compose's own. */
 export interface ComposeEngine {
   label: string;
   file: string;
   prefix: string[];
+  /** The arguments that print the resolved model: v2 as JSON, v1 and podman-compose as YAML. */
+  config: string[];
 }
 
 const ENGINES: Record<Exclude<ComposeCommandSetting, 'auto'>, ComposeEngine> = {
-  'docker compose': { label: 'docker compose', file: 'docker', prefix: ['compose'] },
-  'docker-compose': { label: 'docker-compose', file: 'docker-compose', prefix: [] },
-  'podman compose': { label: 'podman compose', file: 'podman', prefix: ['compose'] },
+  'docker compose': { label: 'docker compose', file: 'docker', prefix: ['compose'], config: ['config', '--format', 'json'] },
+  'docker-compose': { label: 'docker-compose', file: 'docker-compose', prefix: [], config: ['config'] },
+  // podman 4.7+ runs an external compose provider; its output is that provider's (YAML).
+  'podman compose': { label: 'podman compose', file: 'podman', prefix: ['compose'], config: ['config'] },
+  'podman-compose': { label: 'podman-compose', file: 'podman-compose', prefix: [], config: ['config'] },
 };
 
 export class ComposeNotFound extends Error {
@@ -28,9 +32,9 @@ export function run(file: string, args: string[], opts: RunOptions = {}): Promis
   return processRunner().run(file, args, opts);
 }
 
-/** The configured engine, or the first that answers `version`: docker compose (v2), then docker-compose (v1). */
+/** The configured engine, or the first that answers `version`: docker compose (v2), docker-compose (v1), podman-compose. */
 export async function detectComposeEngine(setting: ComposeCommandSetting, env?: NodeJS.ProcessEnv, runner: (file: string, args: string[], opts: RunOptions) => Promise<Pick<RunResult, 'code'>> = run): Promise<ComposeEngine> {
-  const candidates = setting === 'auto' ? [ENGINES['docker compose'], ENGINES['docker-compose']] : [ENGINES[setting]];
+  const candidates = setting === 'auto' ? [ENGINES['docker compose'], ENGINES['docker-compose'], ENGINES['podman-compose']] : [ENGINES[setting]];
   for (const engine of candidates) {
     const ok = await runner(engine.file, [...engine.prefix, 'version'], { env }).then((r) => r.code === 0, () => false);
     if (ok) return engine;
@@ -65,7 +69,8 @@ const CAUSES: { pattern: RegExp; reason: (m: RegExpMatchArray, service?: string)
     reason: (m, service) => `A dependency of ${service ?? 'a service'} (container ${m[1]}) is unhealthy, so ${service ?? 'it'} was not started. Check the dependency's logs and health check.`,
   },
   {
-    pattern: /Bind for (\S+) failed: port is already allocated|listen tcp[^\s]*?:(\d+): bind: address already in use/,
+    // Docker holding it: "Bind for 0.0.0.0:8080 failed"; any other process: "listen tcp4 0.0.0.0:8080: bind: address already in use".
+    pattern: /Bind for (\S+) failed: port is already allocated|listen tcp\S*\s+(\S*?:\d+): bind: address already in use/,
     reason: (m, service) => `Port ${(m[1] ?? m[2]).split(':').pop()} is already in use on this machine${service ? ` (published by ${service})` : ''}. Stop whatever uses it or change the published port.`,
   },
   {
@@ -78,14 +83,22 @@ const CAUSES: { pattern: RegExp; reason: (m: RegExpMatchArray, service?: string)
   },
 ];
 
-export function parseComposeFailure(output: string): ComposeFailure {
+/**
+ * `serviceOf` names the service of a container id: podman says only `unable to start container
+ * "<id>"`, and the caller knows the project's containers.
+ */
+export function parseComposeFailure(output: string, serviceOf: (containerId: string) => string | undefined = () => undefined): ComposeFailure {
+  const named = (line: string) => {
+    const id = /container "?([0-9a-f]{12,64})"?/.exec(line)?.[1];
+    return serviceOn(line) ?? (id ? serviceOf(id) : undefined);
+  };
   let lastService: string | undefined;
   for (const line of output.split(/\r?\n/)) {
-    lastService = serviceOn(line) ?? lastService;
+    lastService = named(line) ?? lastService;
     for (const cause of CAUSES) {
       const m = line.match(cause.pattern);
       if (!m) continue;
-      const service = cause.service?.(m) ?? serviceOn(line) ?? lastService;
+      const service = cause.service?.(m) ?? named(line) ?? lastService;
       return { service, reason: cause.reason(m, service) };
     }
   }
@@ -117,4 +130,22 @@ export async function runCompose(engine: ComposeEngine, project: ComposeProject,
   const result = await run(engine.file, full, { cwd: path.dirname(project.file), killSignal: 'SIGINT', trust: `${engine.label} ${args[0] ?? ''}`.trim(), ...opts });
   if (result.code !== 0) throw new ComposeFailed(`${engine.label} ${args.join(' ')}`, parseComposeFailure(result.output), result.output);
   return result;
+}
+
+/** What the engine says the project is: the resolved model's text, or its refusal. */
+export type ComposeConfig = { ok: true; text: string } | { ok: false; message: string };
+
+/**
+ * `config`: the model after interpolation, `.env`, include, extends, merge keys and profiles,
+ * as the engine itself resolves them. Undefined when the engine has no `config` (podman-compose
+ * before 1.0.6), so the caller falls back to reading the file.
+ */
+export async function readComposeConfig(engine: ComposeEngine, project: ComposeProject, opts: RunOptions = {}): Promise<ComposeConfig | undefined> {
+  try {
+    return { ok: true, text: (await runCompose(engine, project, engine.config, opts)).stdout };
+  } catch (err) {
+    if (!(err instanceof ComposeFailed)) throw err;
+    if (/invalid choice: 'config'|unknown (?:command|shorthand flag)/i.test(err.output)) return undefined;
+    return { ok: false, message: err.output.trim() };
+  }
 }

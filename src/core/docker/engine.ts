@@ -50,7 +50,7 @@ export function engineEnv(endpoint: EngineEndpoint, env: NodeJS.ProcessEnv = pro
 
 export class DockerUnavailable extends Error {
   constructor(endpoint: EngineEndpoint, cause: unknown) {
-    const where = endpoint.host ?? '/var/run/docker.sock';
+    const where = endpoint.host ? `${endpoint.host} (from ${endpoint.source})` : 'unix:///var/run/docker.sock (the default: DOCKER_HOST is not set)';
     super(`Docker is not running or not reachable at ${where} (${cause instanceof Error ? cause.message : String(cause)}). Start it (sudo systemctl start docker, or open Docker Desktop) and retry.`);
     this.name = 'DockerUnavailable';
   }

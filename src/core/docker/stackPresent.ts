@@ -78,15 +78,31 @@ export function containerView(c: ContainerState, now: number): StackView {
   return { label: c.name, description: parts.join(' · '), tooltip: `**${c.name}** (${c.id.slice(0, 12)})\n\n${c.image}`, tone: status.tone, state: c.state === 'running' ? 'running' : 'stopped' };
 }
 
-/** The project row: how many services run. */
+/**
+ * The project row: how many services run. All of them (a one-off like airflow-init that exited 0
+ * counts as done) is ok; some is a partial state, shown as a warning, never as the green check.
+ */
 export function projectView(project: string, services: ComposeService[], containers: ContainerState[], file: string): StackView {
-  const running = services.filter((s) => containers.some((c) => c.service === s.name && c.state === 'running')).length;
+  const of = (s: ComposeService) => containers.filter((c) => c.service === s.name);
+  const running = services.filter((s) => of(s).some((c) => c.state === 'running')).length;
+  const done = services.filter((s) => of(s).length > 0 && of(s).every((c) => c.state === 'exited' && c.exitCode === 0)).length;
   const unhealthy = containers.some((c) => c.health === 'unhealthy' || (c.state === 'exited' && c.exitCode !== 0));
   return {
     label: project,
     description: `${running}/${services.length} services running · ${file}`,
     tooltip: `Compose project **${project}**\n\n${file}`,
-    tone: running === 0 ? 'inactive' : unhealthy ? 'warning' : 'ok',
+    tone: running === 0 ? 'inactive' : unhealthy || running + done < services.length ? 'warning' : 'ok',
     state: running ? 'running' : containers.length ? 'stopped' : 'notCreated',
+  };
+}
+
+/** "5 of 8 services up": what a cancelled or half-finished Up left behind. */
+export function upSummary(services: ComposeService[], containers: ContainerState[]): { running: number; total: number; text: string } {
+  const running = services.filter((s) => containers.some((c) => c.service === s.name && c.state === 'running'));
+  const missing = services.filter((s) => !running.includes(s)).map((s) => s.name);
+  return {
+    running: running.length,
+    total: services.length,
+    text: `${running.length} of ${services.length} services are up${missing.length ? ` (not running: ${missing.join(', ')})` : ''}`,
   };
 }

@@ -14,7 +14,7 @@ export interface PublishedPort {
   type: string;
 }
 
-/** One container of the project, as listContainers reports it. */
+/** One container of the project, as listContainers (and, while it runs, inspect) reports it. */
 export interface ContainerState {
   id: string;
   name: string;
@@ -26,56 +26,58 @@ export interface ContainerState {
   exitCode?: number;
   ports: PublishedPort[];
   image: string;
-  /** Estimated start time (ms since epoch) of a running container, from Docker's "Up ..." status. */
+  /** When a running container started (ms since epoch), from inspect's State.StartedAt. */
   startedAt?: number;
 }
 
-const UNIT_MS: Record<string, number> = { second: 1e3, minute: 60e3, hour: 3600e3, day: 86400e3, week: 7 * 86400e3, month: 30 * 86400e3, year: 365 * 86400e3 };
-
-/** Docker's human duration ("Less than a second", "About a minute", "5 minutes", "2 hours") in ms. */
-export function parseDockerDuration(text: string): number | undefined {
-  const t = text.trim().toLowerCase();
-  if (t.startsWith('less than a second')) return 0;
-  const about = /^about an? (second|minute|hour)/.exec(t);
-  if (about) return UNIT_MS[about[1]];
-  const m = /^(\d+) (second|minute|hour|day|week|month|year)s?/.exec(t);
-  return m ? Number(m[1]) * UNIT_MS[m[2]] : undefined;
+/** What only inspect tells exactly: the start time, and the health (podman's list Status omits it). */
+export interface ContainerDetail {
+  startedAt?: number;
+  health?: Health;
 }
 
-export function toContainerState(info: Docker.ContainerInfo, now: number): ContainerState {
+export function toContainerDetail(info: Docker.ContainerInspectInfo): ContainerDetail {
+  const started = Date.parse(info.State?.StartedAt ?? '');
+  const health = info.State?.Health?.Status;
+  return {
+    startedAt: Number.isNaN(started) || started <= 0 ? undefined : started,
+    health: health === 'starting' || health === 'healthy' || health === 'unhealthy' ? health : undefined,
+  };
+}
+
+export function toContainerState(info: Docker.ContainerInfo, detail: ContainerDetail = {}): ContainerState {
   const status = info.Status ?? '';
   const health = /\((healthy|unhealthy|health: starting)\)/.exec(status)?.[1];
   const exit = /^Exited \((-?\d+)\)/.exec(status);
-  const up = /^Up (.+?)(?: \(.*\))?$/.exec(status);
   const ports = new Map<string, PublishedPort>();
   for (const p of info.Ports ?? []) {
     if (p.PublicPort) ports.set(`${p.PrivatePort}/${p.Type}`, { privatePort: p.PrivatePort, publicPort: p.PublicPort, type: p.Type });
   }
-  const duration = up ? parseDockerDuration(up[1]) : undefined;
+  const running = info.State === 'running';
   return {
     id: info.Id,
     name: (info.Names?.[0] ?? info.Id).replace(/^\//, ''),
     service: info.Labels?.[LABELS.service] ?? '',
     number: Number(info.Labels?.[LABELS.number] ?? 1),
     state: info.State,
-    health: health === 'health: starting' ? 'starting' : (health as Health | undefined),
+    health: running ? detail.health ?? (health === 'health: starting' ? 'starting' : (health as Health | undefined)) : undefined,
     exitCode: exit ? Number(exit[1]) : undefined,
     ports: [...ports.values()].sort((a, b) => a.privatePort - b.privatePort),
     image: info.Image,
-    startedAt: duration !== undefined && info.State === 'running' ? now - duration : undefined,
+    startedAt: running ? detail.startedAt : undefined,
   };
 }
 
-export type DockerApi = Pick<Docker, 'listContainers' | 'getEvents'>;
+export type DockerApi = Pick<Docker, 'listContainers' | 'getEvents' | 'getContainer'>;
 
 export interface TrackerOptions {
   debounceMs?: number;
-  now?: () => number;
 }
 
 /**
  * Keeps the containers of one compose project up to date from the Docker events stream: each
- * burst of events (debounced) costs one listContainers call; nothing polls.
+ * burst of events (debounced) costs one listContainers call, plus one inspect per running
+ * container the burst named (start time, health); nothing polls.
  */
 export class StackTracker {
   containers: ContainerState[] = [];
@@ -86,13 +88,15 @@ export class StackTracker {
   private timer: NodeJS.Timeout | undefined;
   private readonly changeListeners = new Set<() => void>();
   private readonly debounceMs: number;
-  private readonly now: () => number;
   private disposed = false;
   private starting: Promise<void> | undefined;
+  /** inspect results by container id; re-read when an event names the container. */
+  private readonly details = new Map<string, ContainerDetail>();
+  private readonly named = new Set<string>();
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly docker: DockerApi, readonly project: string, opts: TrackerOptions = {}) {
     this.debounceMs = opts.debounceMs ?? 200;
-    this.now = opts.now ?? Date.now;
   }
 
   onChange(listener: () => void): () => void {
@@ -149,7 +153,7 @@ export class StackTracker {
   }
 
   private handle(line: string): void {
-    let raw: { id?: string; Action?: string; status?: string; time?: number; Actor?: { Attributes?: Record<string, string> } };
+    let raw: { id?: string; Action?: string; status?: string; time?: number; Actor?: { ID?: string } };
     try {
       raw = JSON.parse(line);
     } catch {
@@ -158,6 +162,8 @@ export class StackTracker {
     const action = raw.Action ?? raw.status ?? '';
     // exec_create/exec_start/exec_die (shells, CLI runs) change nothing the view shows.
     if (action.startsWith('exec_')) return;
+    const id = raw.id ?? raw.Actor?.ID;
+    if (id) this.named.add(id);
     this.schedule();
   }
 
@@ -165,17 +171,38 @@ export class StackTracker {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.refresh().catch(() => undefined);
+      this.update(false).catch(() => undefined);
     }, this.debounceMs);
   }
 
-  /** One listContainers call; listeners hear about it whether it worked or not. */
-  async refresh(): Promise<void> {
+  /** Lists the containers and inspects every running one; listeners hear about it whether it worked or not. */
+  refresh(): Promise<void> {
+    return this.update(true);
+  }
+
+  /** One update at a time: an older list must never land after a newer one. */
+  private update(all: boolean): Promise<void> {
+    const next = this.queue.then(() => this.updateNow(all));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async updateNow(all: boolean): Promise<void> {
     try {
       this.apiCalls++;
       const infos = await this.docker.listContainers({ all: true, filters: { label: [`${LABELS.project}=${this.project}`] } });
-      const now = this.now();
-      this.containers = infos.map((i) => toContainerState(i, now)).sort((a, b) => a.service.localeCompare(b.service) || a.number - b.number);
+      const named = new Set(this.named);
+      this.named.clear();
+      const stale = infos.filter((i) => i.State === 'running' && (all || named.has(i.Id) || !this.details.has(i.Id)));
+      await Promise.all(stale.map(async (i) => {
+        this.apiCalls++;
+        // A container removed between the list and the inspect keeps what the list said.
+        const detail = await this.docker.getContainer(i.Id).inspect().then(toContainerDetail, () => undefined);
+        if (detail) this.details.set(i.Id, detail);
+      }));
+      const ids = new Set(infos.map((i) => i.Id));
+      for (const id of this.details.keys()) if (!ids.has(id)) this.details.delete(id);
+      this.containers = infos.map((i) => toContainerState(i, this.details.get(i.Id))).sort((a, b) => a.service.localeCompare(b.service) || a.number - b.number);
       if (this.events) this.error = undefined;
     } catch (err) {
       this.error = err;

@@ -115,6 +115,7 @@ export class LogTail {
   private liveRetryAt = 0;
   private readFailures = 0;
   private fillInFlight = false;
+  /** A transient failure was said ("Retrying"); the next answer says the tail resumed. */
   readonly done: Promise<void>;
 
   constructor(private readonly source: LogSource, private readonly sink: TailSink, private readonly options: TailOptions) {
@@ -194,11 +195,11 @@ export class LogTail {
     return true;
   }
 
-  /** A read succeeded: a tail that said it was in trouble says it reads again. */
+  /** A read succeeded: a tail that said it could not read says when it reads again, and that nothing is lost. */
   private readOk(): void {
-    if (this.readFailures >= STUCK_AFTER && this.mode !== 'waiting') {
-      this.sink.notice('Reading again.');
-      this.sink.trouble?.(undefined);
+    if (this.readFailures > 0 && this.mode !== 'waiting') {
+      this.sink.notice(`Reading again at ${new Date().toISOString()}; the lines from the interruption follow, none lost or repeated.`);
+      if (this.readFailures >= STUCK_AFTER) this.sink.trouble?.(undefined);
     }
     this.readFailures = 0;
     this.lastProblem = '';
@@ -260,8 +261,8 @@ export class LogTail {
     const was = this.mode;
     this.mode = mode;
     if (mode === 'live') this.sink.notice(this.liveRetryAt > 0 ? 'Live Tail connected again.' : 'Live Tail connected.');
-    // A fallback from Live Tail has said already that it polls.
-    if (mode === 'polling' && !this.liveWanted && (was === 'starting' || was === 'waiting')) this.sink.notice(`Polling every ${this.pollMs / 1000} s.`);
+    // A fallback from Live Tail has said already that it polls; a source that cannot follow live (Docker) has no mode worth naming.
+    if (mode === 'polling' && this.source.live && !this.liveWanted && (was === 'starting' || was === 'waiting')) this.sink.notice(`Polling every ${this.pollMs / 1000} s.`);
   }
 
 /** Opens a session, or gives up after LIVE_START_MS (a session that never starts is a refusal). */

@@ -38,7 +38,8 @@ export interface LocalStackApi {
 /** The Local Stack view and its commands. Docker is contacted only when the view or a command needs it. */
 export function activateLocalStack(context: vscode.ExtensionContext, services: LocalStackServices): LocalStackApi {
   const stack = new LocalStack(context.workspaceState, services.logger);
-  const tree = new StackTreeProvider(stack, services.logger);
+  // The tree names the engine it could not reach in the view's message (read once the view exists).
+  const tree = new StackTreeProvider(stack, services.logger, (text) => { view.message = text; });
   const view = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, canSelectMany: true });
   const deps: LocalStackDeps = { stack, tree, logger: services.logger, tails: services.logTails };
   context.subscriptions.push(stack, tree, view);

@@ -11,22 +11,18 @@ export function notRunning(message: string): UserFacingError {
   return new UserFacingError(message, [{ title: 'Up', run: () => vscode.commands.executeCommand(COMMANDS.up) }]);
 }
 
-function serviceNames(project: LoadedProject): string[] {
-  return project.model.ok ? project.model.services.map((s) => s.name) : [];
-}
-
 /**
- * The services a command acts on: the selected service nodes, none (= all) for the project node
- * or the view title,
- * else a quick pick (several when `many`; all pre-selected, and all picked means "all").
+ * The services of `project` a command acts on: the selected service nodes, none (= all) for the
+ * project node or the view title, else a quick pick (several when `many`; all pre-selected, and
+ * all picked means "all").
  */
-export async function targetServices(stack: LocalStack, node: unknown, nodes: unknown[] | undefined, opts: { many: boolean; title: string }): Promise<string[]> {
+export async function targetServices(stack: LocalStack, project: LoadedProject, node: unknown, nodes: unknown[] | undefined, opts: { many: boolean; title: string }): Promise<string[]> {
   if (node === VIEW_TITLE) return [];
   const selected = nodes?.length ? nodes : node ? [node] : [];
   if (selected.some((n) => n instanceof StackProjectNode)) return [];
   const fromTree = selected.flatMap((n) => (n instanceof StackServiceNode ? [n.name] : n instanceof StackContainerNode ? [n.container.service] : []));
   if (fromTree.length) return [...new Set(fromTree)];
-  const names = serviceNames(await stack.valid());
+  const names = stack.serviceNames(project);
   if (opts.many) {
     const picked = await vscode.window.showQuickPick(names.map((label) => ({ label, picked: true })), { title: opts.title, canPickMany: true, placeHolder: 'Services (all selected: the whole project)' });
     if (!picked?.length) throw new vscode.CancellationError();

@@ -2,31 +2,35 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Docker from 'dockerode';
 import * as vscode from 'vscode';
-import { composeProjectName, parseComposeFile, parseDotEnv, type ComposeModel } from '../../core/docker/composeFile';
-import { ComposeFailed, detectComposeEngine, runCompose, type ComposeEngine, type ComposeProject } from '../../core/docker/composeCli';
+import { composeProjectName, engineProblem, inFileOrder, parseComposeConfig, parseComposeFile, parseDotEnv, type ComposeModel, type ComposeService } from '../../core/docker/composeFile';
+import { ComposeFailed, detectComposeEngine, parseComposeFailure, readComposeConfig, runCompose, type ComposeEngine, type ComposeProject } from '../../core/docker/composeCli';
 import { dockerOptions, engineEnv, pingDocker, resolveEngine, type EngineEndpoint } from '../../core/docker/engine';
+import { upSummary } from '../../core/docker/stackPresent';
 import { StackTracker } from '../../core/docker/stackState';
 import type { Logger } from '../../core/log';
 import { toAbortSignal } from '../../platform/commands';
 import { UserFacingError } from '../../platform/errors';
 import { readSettings } from '../../platform/settings';
+import { workspaceTrusted } from '../../platform/processes';
 import { COMMANDS } from './commandIds';
 
 const COMPOSE_GLOB = '{**/docker-compose*.yml,**/compose*.yaml}';
 const CHOICE_KEY = 'airflowEcs.localStack.chosenComposeFile';
 
-/** The compose file in use, its parsed model and its project name. */
+/** The compose file in use, its model (as the engine resolves it) and its project name. */
 export interface LoadedProject extends ComposeProject {
   model: ComposeModel;
   /** Path shown in the view: relative to the workspace when inside it. */
   display: string;
 }
 
-export class NoComposeFile extends Error {
+export class NoComposeFile extends UserFacingError {
   constructor(readonly candidates: string[]) {
     super(candidates.length
       ? 'Several compose files are in this workspace; choose the one to run.'
-      : 'No compose file (docker-compose*.yml, compose*.yaml) was found in this workspace.');
+      : 'No compose file (docker-compose*.yml, compose*.yaml) was found in this workspace.', [
+      { title: 'Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'airflowEcs.localStack.composeFile') },
+    ]);
     this.name = 'NoComposeFile';
   }
 }
@@ -44,7 +48,8 @@ export class LocalStack implements vscode.Disposable {
   private endpoint: EngineEndpoint | undefined;
   private client: Docker | undefined;
   private engineFound: Promise<ComposeEngine> | undefined;
-  private current: LoadedProject | undefined;
+  /** The file in use and its model, resolved once per change of the file or its `.env`. */
+  private current: { file: string; project: Promise<LoadedProject> } | undefined;
   tracker: StackTracker | undefined;
   private watcher: vscode.FileSystemWatcher | undefined;
 
@@ -58,6 +63,12 @@ export class LocalStack implements vscode.Disposable {
       this.client = new Docker(dockerOptions(this.endpoint));
     }
     return this.client;
+  }
+
+  /** Where dockerode connects, as a user would write it (DOCKER_HOST, the context's host, or the default socket). */
+  endpointText(): string {
+    this.docker();
+    return this.endpoint!.host ? `${this.endpoint!.host} (${this.endpoint!.source})` : 'unix:///var/run/docker.sock (the default; DOCKER_HOST is not set)';
   }
 
   /** Environment for child processes so they reach the same engine as dockerode. */
@@ -120,14 +131,14 @@ export class LocalStack implements vscode.Disposable {
     return picked.file;
   }
 
-  /** Finds and parses the compose file and starts watching the project's containers (once). */
+  /** Finds the compose file, resolves its model and starts watching the project's containers (once). */
   async load(interactive = false): Promise<LoadedProject> {
     const file = await this.resolveFile(interactive);
     if (this.current?.file !== file) {
-      this.current = this.parse(file);
+      this.reparse(file);
       this.watch(file);
     }
-    const project = this.current;
+    const project = await this.current!.project;
     if (this.tracker?.project !== project.name) {
       this.tracker?.dispose();
       this.tracker = new StackTracker(this.docker(), project.name);
@@ -140,7 +151,16 @@ export class LocalStack implements vscode.Disposable {
     return project;
   }
 
-  private parse(file: string): LoadedProject {
+  /** Resolves the model again; a failure (file unreadable) is not kept, so the next load retries. */
+  private reparse(file: string): void {
+    const current = { file, project: this.parse(file) };
+    this.current = current;
+    current.project.catch(() => {
+      if (this.current === current) this.current = undefined;
+    });
+  }
+
+  private async parse(file: string): Promise<LoadedProject> {
     let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');
@@ -151,7 +171,8 @@ export class LocalStack implements vscode.Disposable {
     }
     const envFile = path.join(path.dirname(file), '.env');
     const dotEnv = fs.existsSync(envFile) ? parseDotEnv(fs.readFileSync(envFile, 'utf8')) : {};
-    const model = parseComposeFile(text);
+    const name = composeProjectName(file, dotEnv, process.env);
+    const model = await this.resolveModel({ file, name }, text);
     const uri = vscode.Uri.file(file);
     if (model.ok) {
       this.diagnostics.delete(uri);
@@ -162,7 +183,37 @@ export class LocalStack implements vscode.Disposable {
       diagnostic.source = 'compose';
       this.diagnostics.set(uri, [diagnostic]);
     }
-    return { file, name: composeProjectName(file, dotEnv, process.env), model, display: vscode.workspace.asRelativePath(file) };
+    return { file, name, model, display: vscode.workspace.asRelativePath(file) };
+  }
+
+  /**
+   * The engine's own model (`config`: interpolation, .env, include, extends, profiles); the file
+   * as written only when no compose command is found or it has no `config`. A refusal is placed
+   * in the file where the engine says, else where our YAML parse finds the problem.
+   */
+  private async resolveModel(project: ComposeProject, text: string): Promise<ComposeModel> {
+    const written = parseComposeFile(text);
+    // `config` runs the workspace's interpolation (.env, include), which the runner refuses untrusted.
+    if (!workspaceTrusted()) {
+      this.logger.info(`Local Stack: the workspace is not trusted, so ${project.file} is read as written (no interpolation) instead of through compose config`);
+      return written;
+    }
+    const engine = await this.engine().catch(() => undefined);
+    const config = engine && await readComposeConfig(engine, project, { env: this.childEnv() }).catch((err: unknown) => {
+      this.logger.warn(`Local Stack: ${engine.label} config did not run: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    });
+    if (!config) {
+      if (engine) this.logger.info(`Local Stack: ${engine.label} has no config command; reading ${project.file} as written (no interpolation)`);
+      return written;
+    }
+    if (!config.ok) return { ok: false, problem: engineProblem(config.message, text, written.ok ? undefined : written.problem) };
+    try {
+      return { ok: true, services: inFileOrder(parseComposeConfig(config.text), written) };
+    } catch (err) {
+      this.logger.warn(`Local Stack: ${engine.label} config printed no model (${err instanceof Error ? err.message : String(err)}); reading the file as written`);
+      return written;
+    }
   }
 
   private watch(file: string): void {
@@ -170,8 +221,8 @@ export class LocalStack implements vscode.Disposable {
     this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), '{' + path.basename(file) + ',.env}'));
     const reparse = () => {
       if (this.current?.file !== file) return;
-      this.current = this.parse(file);
-      this.changed.fire();
+      this.reparse(file);
+      this.current.project.then(() => this.changed.fire(), () => this.changed.fire());
     };
     this.watcher.onDidChange(reparse);
     this.watcher.onDidCreate(reparse);
@@ -182,8 +233,8 @@ export class LocalStack implements vscode.Disposable {
   async valid(): Promise<LoadedProject> {
     const project = await this.load(true);
     if (!project.model.ok) {
-      const { line, message } = project.model.problem;
-      throw new UserFacingError(`${project.display} has an error at line ${line} (${message}). Fix it first; it is listed in the Problems panel.`, [
+      const { line, col, message } = project.model.problem;
+      throw new UserFacingError(`${project.display} has an error at line ${line}, column ${col} (${message}). Fix it first; it is listed in the Problems panel.`, [
         { title: 'Show Problems', run: () => vscode.commands.executeCommand('workbench.actions.view.problems') },
       ]);
     }
@@ -206,20 +257,64 @@ export class LocalStack implements vscode.Disposable {
         }
         if (err instanceof ComposeFailed) {
           this.output.appendLine(`(${title}: failed)`);
-          throw new UserFacingError(err.message, [{ title: 'Show Output', run: () => vscode.commands.executeCommand(COMMANDS.showOutput) }]);
+          const failed = err.failure.service ? err : await this.nameService(err);
+          throw new UserFacingError(failed.message, [{ title: 'Show Output', run: () => vscode.commands.executeCommand(COMMANDS.showOutput) }]);
         }
         throw err;
       }
     });
   }
 
-  /** Forgets the file, the compose engine and the Docker connection state; the next load starts over. */
+  /**
+   * While the file does not parse, Stop, Start, Restart and Down still act on the project by
+   * name: the engine API on the containers carrying its compose label (v1 and podman-compose
+   * need a file even for `-p name down`).
+   */
+  async withoutFile(title: string, act: (docker: Docker, signal: AbortSignal) => Promise<string>): Promise<void> {
+    const project = await this.load(true);
+    this.output.appendLine(`$ ${title} (${project.display} does not parse: through the Docker API, containers labelled com.docker.compose.project=${project.name})`);
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (_p, token) => {
+      const said = await act(this.docker(), toAbortSignal(token));
+      this.output.appendLine(said);
+      if (token.isCancellationRequested) throw new vscode.CancellationError();
+    });
+    await this.tracker?.refresh().catch(() => undefined);
+  }
+
+  /** The services a command can name: the model's, or while the file does not parse, those of the project's containers. */
+  serviceNames(project: LoadedProject): string[] {
+    return project.model.ok ? project.model.services.map((s) => s.name) : [...new Set((this.tracker?.containers ?? []).map((c) => c.service))].sort();
+  }
+
+  /** After a cancelled Up: what state the stack is in, with Down and Up (again) as the next steps. */
+  async reportHalfUp(title: string, again: () => unknown): Promise<void> {
+    const project = await this.load();
+    await this.tracker?.refresh().catch(() => undefined);
+    const services: ComposeService[] = project.model.ok ? project.model.services : [];
+    const summary = upSummary(services, this.tracker?.containers ?? []);
+    this.output.appendLine(`(${title}: cancelled; ${summary.text})`);
+    const picked = await vscode.window.showWarningMessage(`${title} was cancelled: ${summary.text}.`, 'Down', 'Up');
+    if (picked === 'Down') await vscode.commands.executeCommand(COMMANDS.down);
+    if (picked === 'Up') await again();
+  }
+
+  /** A failure that names only a container id (podman): the service from the project's containers, listed again. */
+  private async nameService(err: ComposeFailed): Promise<ComposeFailed> {
+    await this.tracker?.refresh().catch(() => undefined);
+    const containers = this.tracker?.containers ?? [];
+    const failure = parseComposeFailure(err.output, (id) => containers.find((c) => c.id.startsWith(id))?.service);
+    return new ComposeFailed(err.command, failure, err.output);
+  }
+
+  /** Forgets the file, the compose engine and the Docker connection (DOCKER_HOST is read again); the next load starts over. */
   reset(): void {
     // A changed compose-command setting takes effect at the next command, without a reload.
     this.engineFound = undefined;
     this.tracker?.dispose();
     this.tracker = undefined;
     this.current = undefined;
+    this.client = undefined;
+    this.endpoint = undefined;
     this.watcher?.dispose();
     this.watcher = undefined;
     this.changed.fire();

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ComposeService } from '../../core/docker/composeFile';
+import { isCeleryWorker, type ComposeService } from '../../core/docker/composeFile';
 import { DockerUnavailable } from '../../core/docker/engine';
 import type { ContainerState } from '../../core/docker/stackState';
 import { containerView, projectView, serviceView } from '../../core/docker/stackPresent';
@@ -11,8 +11,10 @@ import { NoComposeFile, type LocalStack, type LoadedProject } from './stack';
 
 export class StackProjectNode {
   constructor(readonly project: LoadedProject, readonly containers: ContainerState[]) {}
+  /** The model's services; while the file does not parse, those the containers' compose labels name. */
   get services(): ComposeService[] {
-    return this.project.model.ok ? this.project.model.services : [];
+    if (this.project.model.ok) return this.project.model.services;
+    return [...new Set(this.containers.map((c) => c.service))].sort().map((name) => ({ name, ports: [], hasHealthcheck: false }));
   }
 }
 
@@ -37,7 +39,10 @@ export class StackTreeProvider implements vscode.TreeDataProvider<StackNode>, vs
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly stack: LocalStack, private readonly logger: Logger, private readonly now: () => number = Date.now) {
+  /** The sentence above the welcome content (the view's `message`): which engine did not answer. */
+  message: string | undefined;
+
+  constructor(private readonly stack: LocalStack, private readonly logger: Logger, private readonly showMessage: (text: string | undefined) => void = () => undefined, private readonly now: () => number = Date.now) {
     this.subscription = stack.onDidChange(() => this.changed.fire(undefined));
   }
 
@@ -54,8 +59,9 @@ export class StackTreeProvider implements vscode.TreeDataProvider<StackNode>, vs
     if (node instanceof StackServiceNode) {
       const view = serviceView(node.service, node.containers, now);
       const web = node.containers.some((c) => c.state === 'running' && c.ports.some((p) => p.type === 'tcp')) ? '.web' : '';
-      const ti = viewItem(`service:${node.project.name}/${node.name}`, view, node.containers.length > 1 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None, `airflowEcs.localStack.service.${view.state}${web}`);
-      return ti;
+      // Scale Workers is offered on Celery workers only, which need a file that parses.
+      const worker = node.project.model.ok && isCeleryWorker(node.service) ? '.worker' : '';
+      return viewItem(`service:${node.project.name}/${node.name}`, view, node.containers.length > 1 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None, `airflowEcs.localStack.service.${view.state}${web}${worker}`);
     }
     if (node instanceof StackContainerNode) {
       const view = containerView(node.container, now);
@@ -82,16 +88,15 @@ export class StackTreeProvider implements vscode.TreeDataProvider<StackNode>, vs
       const project = await this.stack.load();
       await this.setState('ok');
       const containers = this.stack.tracker?.containers ?? [];
-      if (!project.model.ok) {
-        const { line, message } = project.model.problem;
-        return [new StackMessageNode('compose-error', `${project.display}: error at line ${line}: ${message} (see Problems)`, { title: 'Show Problems', command: 'workbench.actions.view.problems' })];
-      }
+      // A file that does not parse still shows the project's containers (found by their labels).
+      const broken = project.model.ok ? [] : [new StackMessageNode('compose-error', `${project.display}: line ${project.model.problem.line}, column ${project.model.problem.col}: ${project.model.problem.message} (see Problems; Stop, Down and Logs still work)`, { title: 'Show Problems', command: 'workbench.actions.view.problems' })];
       const error = this.stack.tracker?.error;
       const stale = error ? [new StackMessageNode('events-error', `Not watching for changes: ${describeFailure(error).message} Click to retry.`, { title: 'Retry', command: COMMANDS.retry })] : [];
-      return [...stale, new StackProjectNode(project, containers)];
+      const root = project.model.ok || containers.length ? [new StackProjectNode(project, containers)] : [];
+      return [...broken, ...stale, ...root];
     } catch (err) {
       if (err instanceof DockerUnavailable) {
-        await this.setState('dockerUnavailable');
+        await this.setState('dockerUnavailable', err.message);
         return [];
       }
       if (err instanceof NoComposeFile) {
@@ -104,7 +109,8 @@ export class StackTreeProvider implements vscode.TreeDataProvider<StackNode>, vs
     }
   }
 
-  private async setState(state: 'ok' | 'noComposeFile' | 'chooseComposeFile' | 'dockerUnavailable'): Promise<void> {
+  private async setState(state: 'ok' | 'noComposeFile' | 'chooseComposeFile' | 'dockerUnavailable', message?: string): Promise<void> {
+    if (message !== this.message) this.showMessage(this.message = message);
     await vscode.commands.executeCommand('setContext', STATE_KEY, state);
   }
 

@@ -16,7 +16,7 @@ const WINDOW_MS = 10_000;
  */
 export const logs = ({ stack, tails }: LocalStackDeps) => async (node?: unknown) => {
   const project = await stack.load(true);
-  const names = project.model.ok ? project.model.services.map((s) => s.name) : [...new Set((stack.tracker?.containers ?? []).map((c) => c.service))];
+  const names = stack.serviceNames(project);
   let service: string | undefined;
   if (node instanceof StackServiceNode) service = node.name;
   else if (node instanceof StackContainerNode) service = node.container.service;

@@ -1,4 +1,7 @@
 import * as vscode from 'vscode';
+import { isCeleryWorker } from '../../../core/docker/composeFile';
+import { trimScale } from '../../../core/docker/projectByLabel';
+import { UserFacingError } from '../../../platform/errors';
 import { requireTrust } from '../stack';
 import { StackServiceNode } from '../stackTree';
 import type { LocalStackDeps } from './deps';
@@ -8,12 +11,16 @@ export function validateReplicas(value: string): string | undefined {
   return Number.isInteger(n) && n >= 0 && n <= 20 ? undefined : 'A whole number from 0 to 20';
 }
 
+/** Scales a Celery worker service (by its command or name); the palette offers only those. */
 export const scaleWorkers = ({ stack }: LocalStackDeps) => async (node?: unknown) => {
   requireTrust('Scale');
   const project = await stack.valid();
-  const names = project.model.ok ? project.model.services.map((s) => s.name) : [];
+  const workers = project.model.ok ? project.model.services.filter(isCeleryWorker).map((s) => s.name) : [];
+  if (!(node instanceof StackServiceNode) && !workers.length) {
+    throw new UserFacingError(`No Celery worker service is in ${project.display}: Scale Workers looks for a command running "celery worker" or a service named *worker*.`);
+  }
   const service = node instanceof StackServiceNode ? node.name
-    : names.find((n) => /worker/.test(n)) ?? await vscode.window.showQuickPick(names, { title: 'Scale which service?' });
+    : workers.length === 1 ? workers[0] : await vscode.window.showQuickPick(workers, { title: 'Scale which worker service?' });
   if (!service) return;
   const current = (stack.tracker?.containers ?? []).filter((c) => c.service === service && c.state === 'running').length;
   const value = await vscode.window.showInputBox({
@@ -25,4 +32,6 @@ export const scaleWorkers = ({ stack }: LocalStackDeps) => async (node?: unknown
   if (value === undefined) return;
   const count = Number(value.trim());
   await stack.compose(`Scale ${service} to ${count}`, ['up', '-d', '--no-recreate', '--scale', `${service}=${count}`, service]);
+  const removed = await trimScale(stack.docker(), project.name, service, count);
+  if (removed.length) stack.output.appendLine(`(Scale ${service} to ${count}: removed ${removed.join(', ')}, which the compose command left running)`);
 };
