@@ -14,7 +14,7 @@ import { activateImages, type ImagesFeature } from './features/images/activation
 import { activateLocalStack, type LocalStackApi } from './features/localStack/activation';
 import { activateLogs } from './features/logs/activation';
 import { activateWalkthrough } from './features/walkthrough/activation';
-import type { TailSessions } from './features/logs/tailSessions';
+import type { TailSessions } from './platform/tailSessions';
 
 /** What activate() returns; the in-host tests read it. */
 export interface ExtensionApi {
@@ -36,10 +36,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   context.subscriptions.push(channel, session, installProcesses(logger), warnIgnoredMachineSettings(context.globalState));
 
   const images = activateImages(context, { session, registry, logger });
-  const clusterTree = activateExplorer(context, { session, registry, logger, channel, imageBuild: images.imageBuild });
   activateScaffold(context, registry);
   const quality = activateQuality(context, { registry, logger });
   const logTails = activateLogs(context, { session, registry, logger });
+  const clusterTree = activateExplorer(context, { session, registry, logger, channel, tails: logTails, imageBuild: images.imageBuild });
   const pipeline = activatePipeline(context, { session, registry, logger, logTails });
   context.subscriptions.push(pipeline.onDidFinish((build) => {
     if (build.projectName === readSettings().pipeline.dagProject) void quality.refreshInBackground();

@@ -20,6 +20,21 @@ describe('architecture', () => {
     assert.deepEqual(offenders, []);
   });
 
+  it('features never import each other, and platform never imports a feature', () => {
+    const features = path.join(ROOT, 'src/features');
+    const offenders: string[] = [];
+    for (const f of sources(path.join(ROOT, 'src'))) {
+      const own = path.relative(features, f).split(path.sep)[0];
+      const inFeature = !path.relative(features, f).startsWith('..');
+      for (const m of fs.readFileSync(f, 'utf8').matchAll(/from '(\.[^']+)'/g)) {
+        const target = path.relative(features, path.resolve(path.dirname(f), m[1]));
+        if (target.startsWith('..')) continue;
+        if (!inFeature || target.split(path.sep)[0] !== own) offenders.push(`${path.relative(ROOT, f)} -> ${m[1]}`);
+      }
+    }
+    assert.deepEqual(offenders.filter((o) => !o.startsWith('src/extension.ts')), []);
+  });
+
   it('starts processes only through the process runner', () => {
     const offenders = sources(path.join(ROOT, 'src')).filter((f) => !f.endsWith(path.join('core', 'process', 'runner.ts'))
       && /['"](node:)?child_process['"]/.test(fs.readFileSync(f, 'utf8')));

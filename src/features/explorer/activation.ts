@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import type { AwsSession } from '../../platform/aws';
 import type { CommandRegistry } from '../../platform/commands';
+import type { TailSessions } from '../../platform/tailSessions';
 import { readSettings, SECTION } from '../../platform/settings';
 import { MINUTE_MS, whileVisible } from '../../platform/visibleTimer';
 import { ClusterTreeProvider } from './clusterTree';
@@ -19,6 +20,7 @@ import { stopTask } from './commands/stopTask';
 import { forceNewDeployment } from './commands/forceNewDeployment';
 import { scaleService } from './commands/scaleService';
 import { showResourceJson } from './commands/showResourceJson';
+import { tailLogs } from './commands/tailLogs';
 import { selectProfile } from './commands/selectProfile';
 import { selectRegion } from './commands/selectRegion';
 import { ssoLogin } from './commands/ssoLogin';
@@ -31,6 +33,8 @@ export interface ExplorerServices {
   registry: CommandRegistry;
   logger: Logger;
   channel: vscode.LogOutputChannel;
+  /** Where Tail Logs on a service, task or container opens its channel. */
+  tails: TailSessions;
   /** Build labels of a container's image, when the Images feature has them cached. */
   imageBuild?: NodeContext['imageBuild'];
 }
@@ -57,6 +61,7 @@ export function activateExplorer(context: vscode.ExtensionContext, services: Exp
     [COMMANDS.forceNewDeployment]: forceNewDeployment,
     [COMMANDS.scaleService]: scaleService,
     [COMMANDS.showResourceJson]: showResourceJson,
+    [COMMANDS.tailLogs]: tailLogs,
     [COMMANDS.selectProfile]: selectProfile,
     [COMMANDS.selectRegion]: selectRegion,
     [COMMANDS.ssoLogin]: ssoLogin,

@@ -4,8 +4,9 @@ import type { Logger } from '../../core/log';
 import type { AwsSession } from '../../platform/aws';
 import { isCancellation } from '../../platform/errors';
 import { COMMANDS, STATE_KEY } from './commandIds';
-import { NodeTreeProvider } from './nodeTree';
-import { ClusterNode, ErrorNode, KeptNode, ServiceNode, type ExplorerNode, type NodeContext } from './nodes';
+import { NodeTreeProvider } from '../../platform/nodeTree';
+import { ErrorNode, type TreeNode } from '../../platform/nodeTree';
+import { ClusterNode, KeptNode, ServiceNode, type NodeContext } from './nodes';
 
 /** How an action waits for ECS to show its effect (a scale-out starts tasks seconds later). */
 export interface FollowTiming {
@@ -28,7 +29,7 @@ export class ClusterTreeProvider extends NodeTreeProvider {
   private generation = 0;
   private controller = new AbortController();
   private clusters = new Map<string, ClusterNode>();
-  private shown: ExplorerNode[] | undefined;
+  private shown: TreeNode[] | undefined;
   private redrawOnly = false;
 
   constructor(private readonly session: AwsSession, logger: Logger, imageBuild?: NodeContext['imageBuild']) {
@@ -48,7 +49,7 @@ export class ClusterTreeProvider extends NodeTreeProvider {
   }
 
   /** A node: read again from scratch. No node: everything on screen, in place. */
-  refresh(node?: ExplorerNode): void {
+  refresh(node?: TreeNode): void {
     this.redrawOnly = false;
     super.refresh(node);
   }
@@ -68,12 +69,12 @@ export class ClusterTreeProvider extends NodeTreeProvider {
     this.refresh();
   }
 
-  protected kept(err: unknown, node: ExplorerNode | undefined): ExplorerNode[] | undefined {
+  protected kept(err: unknown, node: TreeNode | undefined): TreeNode[] | undefined {
     // A newer refresh took over: keep what is on screen, the newer one redraws it.
     return isCancellation(err) ? (node instanceof KeptNode ? node.shown : this.shown) ?? [] : undefined;
   }
 
-  protected async roots(): Promise<ExplorerNode[]> {
+  protected async roots(): Promise<TreeNode[]> {
     if (this.redrawOnly && this.shown) {
       this.redrawOnly = false;
       return this.shown;
@@ -94,7 +95,7 @@ export class ClusterTreeProvider extends NodeTreeProvider {
     this.clusters = next;
     // `ok` also completes the walkthrough's "open your cluster" step.
     await this.setState(items.length || failures.length ? 'ok' : 'noClusters');
-    this.shown = [...next.values(), ...failures.map((f) => new ErrorNode(`root#failed:${f.arn}`, failureText('cluster', f), undefined))];
+    this.shown = [...next.values(), ...failures.map((f) => new ErrorNode(`root#failed:${f.arn}`, failureText('cluster', f), undefined, COMMANDS.retry))];
     return this.shown;
   }
 

@@ -13,6 +13,7 @@ export const COMMANDS = {
   forceNewDeployment: 'airflowEcs.forceNewDeployment',
   scaleService: 'airflowEcs.scaleService',
   showResourceJson: 'airflowEcs.showResourceJson',
+  tailLogs: 'airflowEcs.logs.tail',
 } as const;
 
 export const VIEW_ID = 'airflowEcs.clusters';

@@ -4,6 +4,7 @@ import type { Cluster, Container, DescribeFailure, EcsApi, Service, Task } from 
 import { clusterView, containerView, failureText, recentlyStopped, serviceView, taskView, type ContainerBuild } from '../../core/ecs/present';
 import { belongsToService, loadServices, PagedTaskList, SelectedTaskList } from '../../core/ecs/taskPager';
 import { viewItem } from '../../platform/treeItems';
+import { ErrorNode, LoadMoreNode, MessageNode, TreeNode } from '../../platform/nodeTree';
 import { COMMANDS } from './commandIds';
 
 /** What every node can reach: the ECS API, the clock and the refresh in progress. */
@@ -21,16 +22,6 @@ export interface NodeContext {
   signal?(): AbortSignal;
 }
 
-export abstract class ExplorerNode {
-  abstract readonly id: string;
-  abstract treeItem(): vscode.TreeItem;
-  children(): Promise<ExplorerNode[]> {
-    return Promise.resolve([]);
-  }
-  /** Forgets what was loaded, so the next expansion asks AWS again. */
-  reset(): void {}
-}
-
 /** A node backed by one AWS resource: it has an ARN, a console page and a JSON view. */
 export interface ResourceNode {
   readonly kind: 'cluster' | 'service' | 'task' | 'container';
@@ -44,10 +35,10 @@ export interface ResourceNode {
  * generation, or markStale) the next expansion reads again in place, keeping "Load more" pages
  * and the child nodes themselves, so expansion and scroll survive. One read per generation.
  */
-export abstract class KeptNode extends ExplorerNode {
-  private kept: ExplorerNode[] | undefined;
+export abstract class KeptNode extends TreeNode {
+  private kept: TreeNode[] | undefined;
   private keptAt = -1;
-  private reading: { generation: number; done: Promise<ExplorerNode[]> } | undefined;
+  private reading: { generation: number; done: Promise<TreeNode[]> } | undefined;
 
   constructor(protected readonly ctx: NodeContext) {
     super();
@@ -56,20 +47,20 @@ export abstract class KeptNode extends ExplorerNode {
   /** Reads what the node shows: the first time, or again in place. Changes nothing when it fails. */
   protected abstract read(signal: AbortSignal): Promise<void>;
   /** The child nodes for what was read last. */
-  protected abstract nodes(): ExplorerNode[];
+  protected abstract nodes(): TreeNode[];
   /** Drops what `read` kept (reset). */
   protected forget(): void {}
 
   /** What the node showed last, if anything (what a cancelled read leaves on screen). */
-  get shown(): ExplorerNode[] | undefined {
+  get shown(): TreeNode[] | undefined {
     return this.kept;
   }
 
-  children(): Promise<ExplorerNode[]> {
+  children(): Promise<TreeNode[]> {
     const generation = this.ctx.generation?.() ?? 0;
     if (this.kept && this.keptAt === generation) return Promise.resolve(this.kept);
     if (this.reading?.generation === generation) return this.reading.done;
-    const done: Promise<ExplorerNode[]> = this.read(this.ctx.signal?.() ?? new AbortController().signal)
+    const done: Promise<TreeNode[]> = this.read(this.ctx.signal?.() ?? new AbortController().signal)
       .then(() => {
         this.keptAt = generation;
         return this.keep();
@@ -82,7 +73,7 @@ export abstract class KeptNode extends ExplorerNode {
   }
 
   /** Rebuilds the child nodes from what is held (after Load more). */
-  protected keep(): ExplorerNode[] {
+  protected keep(): TreeNode[] {
     this.kept = this.nodes();
     return this.kept;
   }
@@ -100,8 +91,8 @@ export abstract class KeptNode extends ExplorerNode {
   }
 }
 
-function failureNodes(parent: ExplorerNode, kind: 'service' | 'task', failures: DescribeFailure[]): ExplorerNode[] {
-  return failures.map((f) => new ErrorNode(`${parent.id}#failed:${f.arn}`, failureText(kind, f), parent));
+function failureNodes(parent: TreeNode, kind: 'service' | 'task', failures: DescribeFailure[]): TreeNode[] {
+  return failures.map((f) => new ErrorNode(`${parent.id}#failed:${f.arn}`, failureText(kind, f), parent, COMMANDS.retry));
 }
 
 export class ClusterNode extends KeptNode implements ResourceNode {
@@ -141,7 +132,7 @@ export class ClusterNode extends KeptNode implements ResourceNode {
     this.failures = failures;
   }
 
-  protected nodes(): ExplorerNode[] {
+  protected nodes(): TreeNode[] {
     return [...this.services.values(), ...failureNodes(this, 'service', this.failures), this.standalone];
   }
 
@@ -195,12 +186,12 @@ export class ServiceNode extends KeptNode implements ResourceNode {
     this.keep();
   }
 
-  protected nodes(): ExplorerNode[] {
+  protected nodes(): TreeNode[] {
     const list = this.list;
     if (!list) return [];
     const tasks = list.tasks.map((t) => new TaskNode(this.ctx, this.clusterArn, t));
     const empty = tasks.length === 0 ? [new MessageNode(`${this.id}#empty`, 'No running tasks')] : [];
-    const more = list.more ? [new LoadMoreNode(this)] : [];
+    const more = list.more ? [new LoadMoreNode(this, COMMANDS.loadMore)] : [];
     return [...tasks, ...failureNodes(this, 'task', list.failures), ...empty, ...more, this.stopped];
   }
 
@@ -220,7 +211,7 @@ const ROLE_ICONS: Record<AirflowRole, string> = {
   triggerer: 'zap', worker: 'server-process', flower: 'graph', init: 'database',
 };
 
-export function isResource(node: unknown): node is ExplorerNode & ResourceNode {
+export function isResource(node: unknown): node is TreeNode & ResourceNode {
   return node instanceof ClusterNode || node instanceof ServiceNode || node instanceof TaskNode || node instanceof ContainerNode;
 }
 
@@ -267,10 +258,10 @@ export class TaskGroupNode extends KeptNode {
     await this.list.load(signal);
   }
 
-  protected nodes(): ExplorerNode[] {
+  protected nodes(): TreeNode[] {
     const list = this.list;
     if (!list) return [];
-    const nodes: ExplorerNode[] = [...list.tasks.map((t) => new TaskNode(this.ctx, this.clusterArn, t)), ...failureNodes(this, 'task', list.failures)];
+    const nodes: TreeNode[] = [...list.tasks.map((t) => new TaskNode(this.ctx, this.clusterArn, t)), ...failureNodes(this, 'task', list.failures)];
     if (nodes.length === 0) nodes.push(new MessageNode(`${this.id}#empty`, this.group === 'standalone' ? 'No standalone tasks running' : 'No tasks stopped in the last hour'));
     if (this.stoppedStandalone) nodes.push(this.stoppedStandalone);
     return nodes;
@@ -287,7 +278,7 @@ export class TaskGroupNode extends KeptNode {
   }
 }
 
-export class TaskNode extends ExplorerNode implements ResourceNode {
+export class TaskNode extends TreeNode implements ResourceNode {
   readonly kind = 'task';
   constructor(private readonly ctx: NodeContext, readonly clusterArn: string, readonly resource: Task) {
     super();
@@ -300,12 +291,12 @@ export class TaskNode extends ExplorerNode implements ResourceNode {
     return viewItem(this.id, taskView(this.resource, this.ctx.now()), vscode.TreeItemCollapsibleState.Collapsed, `airflowEcs.task.${status}`, 'vm');
   }
 
-  children(): Promise<ExplorerNode[]> {
+  children(): Promise<TreeNode[]> {
     return Promise.resolve((this.resource.containers ?? []).map((c) => new ContainerNode(this.ctx, this.clusterArn, this.resource, c)));
   }
 }
 
-export class ContainerNode extends ExplorerNode implements ResourceNode {
+export class ContainerNode extends TreeNode implements ResourceNode {
   readonly kind = 'container';
   constructor(private readonly ctx: NodeContext, readonly clusterArn: string, readonly task: Task, readonly resource: Container) {
     super();
@@ -318,48 +309,3 @@ export class ContainerNode extends ExplorerNode implements ResourceNode {
   }
 }
 
-/** A node that loads its children a page at a time. */
-export type PagedNode = ExplorerNode & { loadMore(): Promise<void> };
-
-export class LoadMoreNode extends ExplorerNode {
-  constructor(readonly parent: PagedNode, private readonly command: string = COMMANDS.loadMore, private readonly label = 'Load more…') {
-    super();
-  }
-  get id() { return `${this.parent.id}#more`; }
-  treeItem() {
-    const ti = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
-    ti.id = this.id;
-    ti.iconPath = new vscode.ThemeIcon('ellipsis');
-    ti.contextValue = 'airflowEcs.loadMore';
-    ti.command = { command: this.command, title: 'Load more', arguments: [this] };
-    return ti;
-  }
-}
-
-export class MessageNode extends ExplorerNode {
-  constructor(readonly id: string, private readonly message: string) {
-    super();
-  }
-  treeItem() {
-    const ti = new vscode.TreeItem(this.message, vscode.TreeItemCollapsibleState.None);
-    ti.id = this.id;
-    ti.contextValue = 'airflowEcs.message';
-    return ti;
-  }
-}
-
-/** What a failed expansion shows instead of throwing: the sentence, and a click to retry. */
-export class ErrorNode extends ExplorerNode {
-  constructor(readonly id: string, readonly message: string, readonly retryTarget: ExplorerNode | undefined, private readonly retryCommand: string = COMMANDS.retry) {
-    super();
-  }
-  treeItem() {
-    const ti = new vscode.TreeItem(this.message, vscode.TreeItemCollapsibleState.None);
-    ti.id = this.id;
-    ti.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'));
-    ti.tooltip = `${this.message}\n\nClick to retry.`;
-    ti.contextValue = 'airflowEcs.error';
-    ti.command = { command: this.retryCommand, title: 'Retry', arguments: [this] };
-    return ti;
-  }
-}

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { DescribeFailure } from '../../core/aws/ecs';
 import { arnName, failureText, shortTaskId, taskDefinitionName } from '../../core/ecs/present';
 import { loadServices, TaskPager } from '../../core/ecs/taskPager';
-import { ClusterNode, ServiceNode, TaskNode, type ExplorerNode, type NodeContext, type ResourceNode } from './nodes';
+import type { TreeNode } from '../../platform/nodeTree';
+import { ClusterNode, ServiceNode, TaskNode, type NodeContext, type ResourceNode } from './nodes';
 
 /** Quick picks that stand in for a tree node when a command runs from the palette. */
 type Pick<T> = vscode.QuickPickItem & { node: T };
@@ -62,9 +63,9 @@ export async function pickTask(ctx: NodeContext): Promise<TaskNode> {
 }
 
 /** A cluster, one of its services or one of its running tasks. */
-export async function pickResource(ctx: NodeContext): Promise<ExplorerNode & ResourceNode> {
+export async function pickResource(ctx: NodeContext): Promise<TreeNode & ResourceNode> {
   const cluster = await pickCluster(ctx);
-  return choose<ExplorerNode & ResourceNode>((async () => {
+  return choose<TreeNode & ResourceNode>((async () => {
     const [{ items: services }, tasks] = await Promise.all([loadServices(await ctx.ecs(), cluster.arn), runningTaskPicks(ctx, cluster)]);
     const separator = (label: string) => ({ label, kind: vscode.QuickPickItemKind.Separator }) as unknown as Pick<never>;
     return [

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { ExplorerNode, ResourceNode } from './nodes';
+import type { TreeNode } from '../../platform/nodeTree';
+import type { ResourceNode } from './nodes';
 
 export const RESOURCE_SCHEME = 'airflow-ecs';
 
@@ -13,7 +14,7 @@ export class ResourceDocuments implements vscode.TextDocumentContentProvider {
     return this.contents.get(uri.toString()) ?? '// This resource is no longer loaded; show it again from the Clusters view.';
   }
 
-  async show(node: ExplorerNode & ResourceNode): Promise<void> {
+  async show(node: TreeNode & ResourceNode): Promise<void> {
     const name = node.treeItem().label as string;
     const uri = vscode.Uri.from({ scheme: RESOURCE_SCHEME, path: `/${node.kind}/${name}.json`, query: node.arn });
     this.contents.set(uri.toString(), JSON.stringify(node.resource, null, 2));

@@ -7,8 +7,8 @@ import type { Logger } from '../../core/log';
 import type { AwsSession } from '../../platform/aws';
 import { workspaceTrusted } from '../../platform/processes';
 import { readSettings } from '../../platform/settings';
-import { NodeTreeProvider } from '../explorer/nodeTree';
-import type { ExplorerNode } from '../explorer/nodes';
+import { NodeTreeProvider } from '../../platform/nodeTree';
+import type { TreeNode } from '../../platform/nodeTree';
 import { COMMANDS, STATE_KEY } from './commandIds';
 import { ImageNode, RepositoryNode, type ImagesContext } from './nodes';
 
@@ -92,13 +92,13 @@ export class ImageTreeProvider extends NodeTreeProvider {
   }
 
   /** Reloads a node (or everything) from AWS; failed label lookups (403, timeout) are tried again. */
-  refresh(node?: ExplorerNode): void {
+  refresh(node?: TreeNode): void {
     this.failures.clear();
     if (!node) this.repositories = undefined;
     super.refresh(node);
   }
 
-  protected async roots(): Promise<ExplorerNode[]> {
+  protected async roots(): Promise<TreeNode[]> {
     if (!this.repositories) {
       const wanted = readSettings().images.repositories;
       const repos = (await (await this.session.ecr()).listRepositories())

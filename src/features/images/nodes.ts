@@ -5,7 +5,7 @@ import { buildInfo, type LabelNames, type LabelOutcome } from '../../core/ecr/la
 import { byPushedDesc, findingView, normalizeFindings, shortSha, type Placement } from '../../core/ecr/present';
 import { imageView } from '../../core/ecr/present';
 import type { CommitInfo } from '../../core/git/git';
-import { ExplorerNode, LoadMoreNode, MessageNode } from '../explorer/nodes';
+import { TreeNode, LoadMoreNode, MessageNode } from '../../platform/nodeTree';
 import { viewItem } from '../../platform/treeItems';
 import { COMMANDS } from './commandIds';
 
@@ -23,7 +23,7 @@ export interface ImagesContext {
   wantLabels(repository: string, nodes: ImageNode[]): void;
 }
 
-export class RepositoryNode extends ExplorerNode {
+export class RepositoryNode extends TreeNode {
   private loaded: ImageDetail[] = [];
   private nextToken: string | undefined;
   private started = false;
@@ -97,12 +97,12 @@ export class RepositoryNode extends ExplorerNode {
     return this.untagged;
   }
 
-  async children(): Promise<ExplorerNode[]> {
+  async children(): Promise<TreeNode[]> {
     if (!this.started) await this.loadMore();
     const tagged = this.loaded.filter((i) => i.imageTags?.length).map((i) => this.node(i));
     this.ctx.wantLabels(this.name, tagged);
     const untagged = this.untaggedNode();
-    const nodes: ExplorerNode[] = [...tagged];
+    const nodes: TreeNode[] = [...tagged];
     if (untagged.images.length) nodes.push(untagged);
     if (!this.loaded.length) nodes.push(new MessageNode(`${this.id}#empty`, 'No images in this repository'));
     if (!this.done) nodes.push(new LoadMoreNode(this, COMMANDS.loadMore, 'Load more images…'));
@@ -111,7 +111,7 @@ export class RepositoryNode extends ExplorerNode {
 }
 
 /** Untagged images (old pushes, index children) folded under one node. */
-export class UntaggedNode extends ExplorerNode {
+export class UntaggedNode extends TreeNode {
   images: ImageNode[] = [];
   constructor(private readonly ctx: ImagesContext, readonly repository: RepositoryNode) {
     super();
@@ -124,13 +124,13 @@ export class UntaggedNode extends ExplorerNode {
     ti.contextValue = 'airflowEcs.untagged';
     return ti;
   }
-  children(): Promise<ExplorerNode[]> {
+  children(): Promise<TreeNode[]> {
     this.ctx.wantLabels(this.repository.name, this.images);
     return Promise.resolve(this.images);
   }
 }
 
-export class ImageNode extends ExplorerNode {
+export class ImageNode extends TreeNode {
   /** One Scan findings row per image node, so its findings are read once per refresh however often the row redraws. */
   private readonly scan: ScanNode;
 
@@ -157,9 +157,9 @@ export class ImageNode extends ExplorerNode {
     return viewItem(this.id, view, vscode.TreeItemCollapsibleState.Collapsed, `airflowEcs.image.${state}`, places.length ? 'rocket' : 'tag');
   }
 
-  children(): Promise<ExplorerNode[]> {
+  children(): Promise<TreeNode[]> {
     const labels = this.ctx.labels(this.digest);
-    const nodes: ExplorerNode[] = [];
+    const nodes: TreeNode[] = [];
     const sha = this.commitSha;
     if (sha) nodes.push(new CommitNode(this, sha, this.ctx.commit(sha)));
     else if (labels?.state === 'error') nodes.push(new MessageNode(`${this.id}#labels`, `Labels unavailable: ${labels.message}`));
@@ -171,7 +171,7 @@ export class ImageNode extends ExplorerNode {
   }
 }
 
-export class CommitNode extends ExplorerNode {
+export class CommitNode extends TreeNode {
   constructor(readonly image: ImageNode, readonly sha: string, private readonly info: CommitInfo | 'unknown' | undefined) {
     super();
   }
@@ -192,7 +192,7 @@ export class CommitNode extends ExplorerNode {
 }
 
 /** Scan status and, once expanded, the findings (basic and enhanced scanning alike). */
-export class ScanNode extends ExplorerNode {
+export class ScanNode extends TreeNode {
   constructor(private readonly ctx: ImagesContext, readonly image: ImageNode) {
     super();
   }
@@ -208,20 +208,20 @@ export class ScanNode extends ExplorerNode {
     return ti;
   }
 
-  private findings: Promise<ExplorerNode[]> | undefined;
+  private findings: Promise<TreeNode[]> | undefined;
 
   reset(): void {
     this.findings = undefined;
   }
 
-  children(): Promise<ExplorerNode[]> {
+  children(): Promise<TreeNode[]> {
     this.findings ??= this.readFindings();
     // A failure is not kept: the error row's retry reads again.
     this.findings.catch(() => (this.findings = undefined));
     return this.findings;
   }
 
-  private async readFindings(): Promise<ExplorerNode[]> {
+  private async readFindings(): Promise<TreeNode[]> {
     const ecr = await this.ctx.ecr();
     try {
       const findings = [];
@@ -240,7 +240,7 @@ export class ScanNode extends ExplorerNode {
   }
 }
 
-export class FindingNode extends ExplorerNode {
+export class FindingNode extends TreeNode {
   constructor(readonly id: string, private readonly finding: ReturnType<typeof normalizeFindings>[number]) {
     super();
   }

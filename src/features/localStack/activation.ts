@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import type { CommandRegistry } from '../../platform/commands';
-import type { TailSessions } from '../logs/tailSessions';
+import type { TailSessions } from '../../platform/tailSessions';
 import { SECTION } from '../../platform/settings';
 import { COMMANDS, PROJECT_UP_KEY, VIEW_ID } from './commandIds';
 import { LocalStack } from './stack';

@@ -3,9 +3,8 @@ import type { Logger } from '../../core/log';
 import type { AwsSession } from '../../platform/aws';
 import type { CommandRegistry } from '../../platform/commands';
 import { COMMANDS } from './commandIds';
-import { TailSessions } from './tailSessions';
+import { TailSessions } from '../../platform/tailSessions';
 import type { LogsDeps } from './commands/deps';
-import { tailLogs } from './commands/tailLogs';
 import { stopTail } from './commands/stopTail';
 import { stopAllTails } from './commands/stopAllTails';
 import { filterTail } from './commands/filterTail';
@@ -19,11 +18,10 @@ export interface LogsServices {
 
 /** Log tails into output channels. Nothing runs until a tail is started. */
 export function activateLogs(context: vscode.ExtensionContext, services: LogsServices): TailSessions {
-  const tails = new TailSessions(services.session, services.logger);
+  const tails = new TailSessions(services.session, services.logger, { stop: COMMANDS.stop, filter: COMMANDS.filter });
   context.subscriptions.push(tails);
   const deps: LogsDeps = { ...services, tails };
   const handlers = {
-    [COMMANDS.tail]: tailLogs,
     [COMMANDS.stop]: stopTail,
     [COMMANDS.stopAll]: stopAllTails,
     [COMMANDS.filter]: filterTail,

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Logger } from '../../core/log';
 import type { AwsSession } from '../../platform/aws';
 import type { CommandRegistry } from '../../platform/commands';
-import type { TailSessions } from '../logs/tailSessions';
+import type { TailSessions } from '../../platform/tailSessions';
 import { SECTION } from '../../platform/settings';
 import { MINUTE_MS, whileVisible } from '../../platform/visibleTimer';
 import { PIPELINE_COMMANDS, PIPELINE_VIEW } from './commandIds';

@@ -14,7 +14,7 @@ import { requireTrust } from '../../platform/processes';
 import { readSettings } from '../../platform/settings';
 import { PIPELINE_COMMANDS, PIPELINE_NAMES, PIPELINE_VIEW, type PipelineKind } from './commandIds';
 import type { PipelineTreeProvider } from './pipelineTree';
-import type { TailSession, TailSessions } from '../logs/tailSessions';
+import type { TailSession, TailSessions } from '../../platform/tailSessions';
 
 const WATCHED_KEY = 'airflowEcs.pipeline.watched';
 /** After a build ends, its log is read this long more: CloudWatch delivers the last lines late. */

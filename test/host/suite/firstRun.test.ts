@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
-import type { TailSession } from '../../../src/features/logs/tailSessions';
+import type { TailSession } from '../../../src/platform/tailSessions';
 import { control } from '../../support/fakeAws/server';
 
 const AWS = process.env.AIRFLOW_ECS_TEST_AWS ?? '';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
-import type { TailSession } from '../../../src/features/logs/tailSessions';
+import type { TailSession } from '../../../src/platform/tailSessions';
 import { control } from '../../support/fakeAws/server';
 import type { SeedCluster } from '../../support/fakeAws/ecs';
 

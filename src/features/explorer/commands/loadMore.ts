@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { LoadMoreNode } from '../nodes';
+import type { LoadMoreNode } from '../../../platform/nodeTree';
 import type { ExplorerDeps } from './deps';
 
 export const loadMore = ({ tree }: ExplorerDeps) => async (node: LoadMoreNode) => {

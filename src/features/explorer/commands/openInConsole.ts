@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 import { consoleUrl, type ConsoleTarget } from '../../../core/ecs/present';
-import { isResource, TaskNode, ContainerNode, type ExplorerNode, type ResourceNode } from '../nodes';
+import type { TreeNode } from '../../../platform/nodeTree';
+import { isResource, TaskNode, ContainerNode, type ResourceNode } from '../nodes';
 import { pickResource } from '../pickers';
 import type { ExplorerDeps } from './deps';
 
-function target(node: ExplorerNode & ResourceNode): ConsoleTarget {
+function target(node: TreeNode & ResourceNode): ConsoleTarget {
   const cluster = node.clusterArn.slice(node.clusterArn.lastIndexOf('/') + 1);
   if (node instanceof TaskNode) return { kind: 'task', cluster, taskArn: node.arn };
   if (node instanceof ContainerNode) return { kind: 'task', cluster, taskArn: node.task.taskArn ?? '' };

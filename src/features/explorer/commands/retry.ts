@@ -1,4 +1,4 @@
-import type { ErrorNode } from '../nodes';
+import type { ErrorNode } from '../../../platform/nodeTree';
 import type { ExplorerDeps } from './deps';
 
 export const retry = ({ tree }: ExplorerDeps) => (node: ErrorNode) => {

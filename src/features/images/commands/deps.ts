@@ -2,7 +2,7 @@ import type * as vscode from 'vscode';
 import type { LabelLoader } from '../../../core/ecr/labels';
 import type { Logger } from '../../../core/log';
 import type { AwsSession } from '../../../platform/aws';
-import type { ExplorerNode } from '../../explorer/nodes';
+import type { TreeNode } from '../../../platform/nodeTree';
 import type { HeadStatusBar } from '../headStatusBar';
 import type { ImageTreeProvider } from '../imageTree';
 
@@ -10,7 +10,7 @@ import type { ImageTreeProvider } from '../imageTree';
 export interface ImagesDeps {
   session: AwsSession;
   tree: ImageTreeProvider;
-  view: vscode.TreeView<ExplorerNode>;
+  view: vscode.TreeView<TreeNode>;
   loader: LabelLoader;
   statusBar: HeadStatusBar;
   logger: Logger;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { LoadMoreNode } from '../../explorer/nodes';
+import type { LoadMoreNode } from '../../../platform/nodeTree';
 import { VIEW_ID } from '../commandIds';
 import type { ImagesDeps } from './deps';
 

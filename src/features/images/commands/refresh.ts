@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import { connectionProblem } from '../../../platform/aws';
 import { toAbortSignal } from '../../../platform/commands';
-import { ExplorerNode } from '../../explorer/nodes';
+import { TreeNode } from '../../../platform/nodeTree';
 import { VIEW_ID } from '../commandIds';
 import type { ImagesDeps } from './deps';
 
 /** Reloads a node; from the view title or the palette, everything plus the deployment markers and the status bar. */
 export const refresh = ({ tree, statusBar }: ImagesDeps) => async (node?: unknown) => {
-  if (node instanceof ExplorerNode) {
+  if (node instanceof TreeNode) {
     tree.refresh(node);
     return;
   }

@@ -1,4 +1,4 @@
-import type { ErrorNode } from '../../explorer/nodes';
+import type { ErrorNode } from '../../../platform/nodeTree';
 import type { ImagesDeps } from './deps';
 
 export const retry = ({ tree }: ImagesDeps) => (node: ErrorNode) => {

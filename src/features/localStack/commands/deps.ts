@@ -1,5 +1,5 @@
 import type { Logger } from '../../../core/log';
-import type { TailSessions } from '../../logs/tailSessions';
+import type { TailSessions } from '../../../platform/tailSessions';
 import type { LocalStack } from '../stack';
 import type { StackTreeProvider } from '../stackTree';
 

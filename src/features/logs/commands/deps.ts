@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../../../core/log';
 import type { AwsSession } from '../../../platform/aws';
-import type { TailSession, TailSessions } from '../tailSessions';
+import type { TailSession, TailSessions } from '../../../platform/tailSessions';
 
 /** What the log commands share. */
 export interface LogsDeps {

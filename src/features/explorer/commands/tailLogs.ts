@@ -2,9 +2,9 @@ import * as vscode from 'vscode';
 import { arnName, shortTaskId } from '../../../core/ecs/present';
 import { EcsStreamResolver, type EcsLogScope } from '../../../core/logs/ecsStreams';
 import { toAbortSignal } from '../../../platform/commands';
-import { ContainerNode, ServiceNode, TaskNode, type NodeContext } from '../../explorer/nodes';
-import { pickService, pickTask } from '../../explorer/pickers';
-import type { LogsDeps } from './deps';
+import { ContainerNode, ServiceNode, TaskNode, type NodeContext } from '../nodes';
+import { pickService, pickTask } from '../pickers';
+import type { ExplorerDeps } from './deps';
 
 interface Target {
   key: string;
@@ -43,7 +43,7 @@ async function pickTarget(ctx: NodeContext): Promise<unknown> {
 }
 
 /** "Tail Logs" on a service, task or container node, or from the palette with pickers. */
-export const tailLogs = ({ session, tails }: LogsDeps) => async (node?: unknown) => {
+export const tailLogs = ({ session, tails }: ExplorerDeps) => async (node?: unknown) => {
   const ctx: NodeContext = { ecs: () => session.ecs(), now: () => Date.now() };
   const target = targetOf(node ?? (await pickTarget(ctx)));
   if (!target) return;

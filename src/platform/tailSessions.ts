@@ -1,15 +1,14 @@
 import * as vscode from 'vscode';
-import type { StreamSet } from '../../core/logs/ecsStreams';
-import { CloudWatchLogSource, type StreamResolver } from '../../core/logs/cloudWatchSource';
-import { formatLine, formatMessage, formatNotice } from '../../core/logs/format';
-import { LogTail, type LogSource, type TailOptions } from '../../core/logs/logTail';
-import type { LogEvent } from '../../core/logs/dedup';
-import { RateLimiter } from '../../core/logs/rateLimiter';
-import type { Logger } from '../../core/log';
-import type { AwsSession } from '../../platform/aws';
-import { describeFailure } from '../../platform/errors';
-import { readSettings } from '../../platform/settings';
-import { COMMANDS, LANGUAGE_ID, ACTIVE_KEY } from './commandIds';
+import type { StreamSet } from '../core/logs/ecsStreams';
+import { CloudWatchLogSource, type StreamResolver } from '../core/logs/cloudWatchSource';
+import { formatLine, formatMessage, formatNotice } from '../core/logs/format';
+import { LogTail, type LogSource, type TailOptions } from '../core/logs/logTail';
+import type { LogEvent } from '../core/logs/dedup';
+import { RateLimiter } from '../core/logs/rateLimiter';
+import type { Logger } from '../core/log';
+import type { AwsSession } from './aws';
+import { describeFailure } from './errors';
+import { readSettings } from './settings';
 
 /** CloudWatch's FilterLogEvents quota is 5 TPS per account and region: all tails share it. */
 const FILTER_TPS = 5;
@@ -98,6 +97,17 @@ export class TailSession {
   }
 }
 
+/** Language of the tail channels; media/airflow-ecs-log.tmLanguage.json colours it. */
+export const LANGUAGE_ID = 'airflow-ecs-log';
+/** Context key: true while at least one tail runs (palette entries of stop/filter/clear). */
+export const ACTIVE_KEY = 'airflowEcs.logs.active';
+
+/** The log feature's commands a tail's status item and warnings offer. */
+export interface TailCommands {
+  stop: string;
+  filter: string;
+}
+
 /** Every tail of the window, their channels and the status bar item that counts them. */
 export class TailSessions implements vscode.Disposable {
   private readonly sessions = new Map<string, TailSession>();
@@ -105,10 +115,10 @@ export class TailSessions implements vscode.Disposable {
   private readonly status: vscode.StatusBarItem;
   private ticker: NodeJS.Timeout | undefined;
 
-  constructor(private readonly session: AwsSession, private readonly logger: Logger) {
+  constructor(private readonly session: AwsSession, private readonly logger: Logger, private readonly commands: TailCommands) {
     this.status = vscode.window.createStatusBarItem('airflowEcs.logs.status', vscode.StatusBarAlignment.Left, 50);
     this.status.name = 'Airflow on ECS: Log Tails';
-    this.status.command = COMMANDS.stop;
+    this.status.command = commands.stop;
   }
 
   /** Every tail whose channel is open: running ones and those that stopped on a failure. */
@@ -209,7 +219,7 @@ export class TailSessions implements vscode.Disposable {
     const answer = await vscode.window.showErrorMessage(`The log tail of ${s.title} stopped: ${message}`, ...actions.map((a) => a.title).filter((t) => t !== 'Show Log'), ...own);
     if (answer === 'Show Log Tail') s.channel.show();
     else if (answer === 'Restart Tail') await this.restart(s);
-    else if (answer === 'Change Filter') await vscode.commands.executeCommand(COMMANDS.filter, s.key);
+    else if (answer === 'Change Filter') await vscode.commands.executeCommand(this.commands.filter, s.key);
     else await actions.find((a) => a.title === answer)?.run();
   }
 
