@@ -86,6 +86,10 @@ export interface Workbench extends Browser {
   viewTitleAction(viewTitle: string, actionTitle: string): Promise<void>;
   /** Drags the side bar's edge so long tree descriptions fit in screenshots. */
   widenSideBar(width: number): Promise<void>;
+  /** Opens a workspace file with Quick Open at a line: the editor draws only the lines in view. */
+  openFileAt(fileName: string, line: number): Promise<void>;
+  /** Types into the password box an extension opened, and submits it. */
+  enterPassword(secret: string): Promise<void>;
 }
 
 export interface ClickOptions {
@@ -224,6 +228,19 @@ export async function openWorkbench(url: string, opts: { timeoutMs?: number } = 
       await page.mouse.down();
       await page.mouse.move(box.x + width, y, { steps: 5 });
       await page.mouse.up();
+    },
+    openFileAt: async (fileName, line) => {
+      await page.keyboard.press('Control+P');
+      await quickInput.waitFor();
+      await quickInput.fill(`${fileName}:${line}`);
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: fileName }).first().waitFor();
+      await quickInput.press('Enter');
+    },
+    enterPassword: async (secret) => {
+      const input = page.locator('.quick-input-widget input[type="password"]');
+      await input.waitFor({ timeout: 15_000 });
+      await input.fill(secret);
+      await input.press('Enter');
     },
     viewTitleAction: async (viewTitle, actionTitle) => {
       const header = page.locator(`.pane-header[aria-label^="${viewTitle}"]`).first();

@@ -181,12 +181,7 @@ describe('UI: the demo that `npm start` opens', () => {
       { timeout: 30_000 },
     );
     // With the DAG SonarCloud flags open beside it, for the README.
-    await page.keyboard.press('Control+P');
-    const quickOpen = page.locator('.quick-input-widget input');
-    await quickOpen.waitFor();
-    await quickOpen.fill('bad_tempfile_example.py:43'); // The finding's line: the editor draws only what is in view.
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'bad_tempfile_example.py' }).first().waitFor();
-    await quickOpen.press('Enter');
+    await workbench.openFileAt('bad_tempfile_example.py', 43); // The finding's line.
     await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 30_000 });
     for (const view of VIEWS) await setExpanded(view, true);
     await page.mouse.move(1300, 200);

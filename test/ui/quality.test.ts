@@ -36,10 +36,7 @@ describe('UI: SonarCloud findings and the quality gate as a person sees them', (
   it('signs in through a password box and shows the failing gate in the status bar', async () => {
     const { page } = workbench;
     await workbench.runCommand('Airflow on ECS: Sign in to SonarCloud');
-    const input = page.locator('.quick-input-widget input[type="password"]');
-    await input.waitFor({ timeout: 15_000 });
-    await input.fill(FAKE_SONAR_TOKEN);
-    await input.press('Enter');
+    await workbench.enterPassword(FAKE_SONAR_TOKEN);
     const gate = page.locator('.statusbar-item', { hasText: 'Quality gate: Failed' });
     await gate.waitFor({ timeout: 30_000 });
     assert.ok(sonar.requests.every((r) => r.path === 'api/authentication/validate' || r.authorized));
@@ -48,12 +45,7 @@ describe('UI: SonarCloud findings and the quality gate as a person sees them', (
 
   it('underlines the finding in the editor, lists it in Problems and offers the code actions', async () => {
     const { page } = workbench;
-    await page.keyboard.press('Control+P');
-    const quickOpen = page.locator('.quick-input-widget input');
-    await quickOpen.waitFor();
-    await quickOpen.fill('bad_tempfile_example.py:43'); // The finding's line: the editor draws only what is in view.
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'bad_tempfile_example.py' }).first().waitFor();
-    await quickOpen.press('Enter');
+    await workbench.openFileAt('bad_tempfile_example.py', 43); // The finding's line.
     await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 30_000 });
 
     await page.keyboard.press('Control+Shift+M');
@@ -139,10 +131,7 @@ describe('UI: 10,000 SonarCloud findings on 500 files, and each partial failure,
   it('shows every one of the 10,000 findings the API returns in the Problems panel, with counts per severity', async () => {
     const { page } = workbench;
     await workbench.runCommand('Airflow on ECS: Sign in to SonarCloud');
-    const input = page.locator('.quick-input-widget input[type="password"]');
-    await input.waitFor({ timeout: 15_000 });
-    await input.fill(FAKE_SONAR_TOKEN);
-    await input.press('Enter');
+    await workbench.enterPassword(FAKE_SONAR_TOKEN);
     await gateItem().waitFor({ timeout: 60_000 });
     assert.equal(sonar.count('api/issues/search'), 20, 'the first 10,000 of 10,500, 500 a page');
 
@@ -164,12 +153,7 @@ describe('UI: 10,000 SonarCloud findings on 500 files, and each partial failure,
 
   it('underlines dags/generated/dag_0100.py, lists its row in Problems, and sums it up in the status bar', async () => {
     const { page } = workbench;
-    await page.keyboard.press('Control+P');
-    const quickOpen = page.locator('.quick-input-widget input');
-    await quickOpen.waitFor();
-    await quickOpen.fill('dag_0100.py');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'dag_0100.py' }).first().waitFor({ timeout: 15_000 });
-    await quickOpen.press('Enter');
+    await workbench.openFileAt('dag_0100.py', 1);
     await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 30_000 });
 
     const filter = page.locator('.part.panel input[placeholder^="Filter"]').first();
