@@ -13,13 +13,18 @@ function print(title: string, rows: BenchRow[]): void {
   for (const r of rows) console.log(`| ${r.scenario} | ${r.way} | ${Number.isFinite(r.ms) ? r.ms.toFixed(0) : '—'} | ${r.calls} | ${r.note ?? ''} |`);
 }
 
-async function main(): Promise<void> {
-  print('Explorer: 1 cluster, 1 service, 1,000 running tasks, 50 ms latency per call', await benchExplorer());
-  print('Quality: 10,000 SonarCloud issues on 500 files, 50 ms latency per call', await benchQuality());
-  print('Images: 1 repository, 500 tags with build labels, 50 ms latency per call', await benchImages());
-  print('Pipeline: builds changing phase every 31.3 s, virtual clock (ms column: real time to simulate)', await benchPipeline());
-  print('Local Stack: container state change -> view, real Docker engine', await benchLocalStack());
+/** `BENCH_ONLY=logs,quality` runs only those parts (all by default). */
+const only = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const wanted = (part: string) => only.length === 0 || only.includes(part);
 
+async function main(): Promise<void> {
+  if (wanted('explorer')) print('Explorer: 1 cluster, 1 service, 1,000 running tasks, 50 ms latency per call', await benchExplorer());
+  if (wanted('quality')) print('Quality: 10,000 SonarCloud issues on 500 files, 50 ms latency per call', await benchQuality());
+  if (wanted('images')) print('Images: 1 repository, 500 tags with build labels, 50 ms latency per call', await benchImages());
+  if (wanted('pipeline')) print('Pipeline: builds changing phase every 31.3 s, virtual clock (ms column: real time to simulate)', await benchPipeline());
+  if (wanted('localStack')) print('Local Stack: container state change -> view, real Docker engine', await benchLocalStack());
+
+  if (!wanted('logs')) return;
   const logs = await benchLogs();
   console.log('\n## Log tail: 10 streams, 100,000 events, late arrivals, mid-millisecond pages, forced reconnect; then identical lines, one stream 5 min late, Live Tail failing with 5xx\n');
   for (const f of logs.figures) console.log(`- ${f}`);

@@ -13,6 +13,8 @@ export interface LogEvent {
 /** Where a query starts: `since` for most streams, and an earlier start for streams far behind the others. */
 export interface FetchPlan {
   since: number;
+  /** Only events up to this timestamp (inclusive); absent: up to now. */
+  until?: number;
   /** Streams whose newest line is more than the window behind the newest of all: each is read from its own start. */
   behind: ReadonlyMap<string, number>;
 }
@@ -34,6 +36,18 @@ interface Slot {
   live: number;
 }
 
+/** The window never shrinks below this: lines of one millisecond split across writes, small clock skews. */
+export const WINDOW_FLOOR_MS = 200;
+/** How long an observed lateness keeps the window open (by ingestion time, so it holds in compressed time too). */
+export const LATENESS_MEMORY_MS = 300_000;
+const BUCKET_MS = 1000;
+
+/** What a poll reads: `head` every poll (the newest lines), `deep` the rest of the late-arrival window, when the window is wider than the floor. */
+export interface PollPlans {
+  head: FetchPlan;
+  deep?: FetchPlan;
+}
+
 interface StreamState {
   newest: number;
   /** Nothing older than this is remembered: a polled event below it was delivered before (or is later than the window allows). */
@@ -49,6 +63,10 @@ interface StreamState {
  * Identical lines (same stream, millisecond and text) are counted, not collapsed: a polled
  * event is matched by its id, and a Live Tail event (no id) to one polled event of the same
  * content, one for one. The state holds one entry per delivered line inside the window.
+ *
+ * The window follows the lateness observed (ingestionTime - timestamp): a stream whose lines
+ * arrive in order within a second is re-read a floor deep, and one with lines minutes late as
+ * far back as those were late, up to the configured maximum.
  */
 export class DedupWindow {
   private readonly streams = new Map<string, StreamState>();
@@ -57,12 +75,38 @@ export class DedupWindow {
   private remembered = 0;
   /** The largest `size` so far (the bench prints it). */
   peak = 0;
+  /** Largest lateness (ingestionTime - timestamp) per second of ingestion time. */
+  private readonly lateness = new Map<number, number>();
+  private newestBucket = Number.NEGATIVE_INFINITY;
 
   constructor(
-    readonly windowMs: number,
+    /** The configured maximum window; the window in force follows the lateness observed. */
+    readonly maxWindowMs: number,
     /** Match Live Tail events (no eventId) with polled ones by content. */
     private readonly fingerprints = false,
+    readonly floorMs = Math.min(WINDOW_FLOOR_MS, maxWindowMs),
   ) {}
+
+  /**
+   * How far behind each stream's newest line a re-query reaches: a quarter more than the largest
+   * lateness seen over the last LATENESS_MEMORY_MS, at least the floor, at most the maximum. A
+   * source that says nothing about ingestion (no ingestionTime) keeps the maximum.
+   */
+  get windowMs(): number {
+    if (this.lateness.size === 0) return this.maxWindowMs;
+    let max = 0;
+    for (const m of this.lateness.values()) max = Math.max(max, m);
+    return Math.min(this.maxWindowMs, Math.max(this.floorMs, Math.ceil(max * 1.25)));
+  }
+
+  private observe(e: LogEvent): void {
+    if (e.ingestionTime === undefined) return;
+    const at = Math.floor(e.ingestionTime / BUCKET_MS);
+    this.lateness.set(at, Math.max(this.lateness.get(at) ?? 0, e.ingestionTime - e.timestamp));
+    if (at <= this.newestBucket) return;
+    this.newestBucket = at;
+    for (const b of this.lateness.keys()) if (b <= at - LATENESS_MEMORY_MS / BUCKET_MS) this.lateness.delete(b);
+  }
 
   /** Newest timestamp delivered so far (all streams), or undefined before the first event. */
   get watermark(): number | undefined {
@@ -94,6 +138,7 @@ export class DedupWindow {
       if (after === before) continue;
       this.remembered += after - before;
       if (e.timestamp > stream.newest) stream.newest = e.timestamp;
+      this.observe(e);
       fresh.push(e);
     }
     this.prune();
@@ -106,17 +151,29 @@ export class DedupWindow {
    * streams within a window of the newest share one start (the earliest of theirs); a stream
    * further behind gets its own.
    */
-  plan(fallback: number): FetchPlan {
+  plan(fallback: number, reach = this.windowMs): FetchPlan {
     const newest = this.watermark;
+    const window = this.windowMs;
     const behind = new Map<string, number>();
     if (newest === undefined) return { since: fallback, behind };
-    let since = newest - this.windowMs;
+    let since = newest - reach;
     for (const [name, s] of this.streams) {
-      const own = s.newest - this.windowMs;
-      if (s.newest < newest - this.windowMs) behind.set(name, Math.max(fallback, own));
-      else since = Math.min(since, own);
+      if (s.newest < newest - window) behind.set(name, Math.max(fallback, s.newest - window));
+      else since = Math.min(since, s.newest - reach);
     }
     return { since: Math.max(fallback, since), behind };
+  }
+
+  /**
+   * A poll in two parts, so that the newest lines never wait for a wide re-read: `head` reads the
+   * floor behind each stream's newest line (and streams far behind from their own start), `deep`
+   * the rest of the late-arrival window, up to where `head` starts. Together they read what `plan` does.
+   */
+  plans(fallback: number): PollPlans {
+    const head = this.plan(fallback, this.floorMs);
+    const full = this.plan(fallback);
+    if (full.since >= head.since) return { head };
+    return { head, deep: { since: full.since, until: head.since - 1, behind: new Map() } };
   }
 
   /**
@@ -133,8 +190,9 @@ export class DedupWindow {
 
   /** Each stream remembers its own window (what a query in flight can return, too): memory is what the windows hold. */
   private prune(): void {
+    const window = this.windowMs;
     for (const [name, s] of this.streams) {
-      let floor = s.newest - this.windowMs;
+      let floor = s.newest - window;
       for (const p of this.pins) floor = Math.min(floor, p.behind.get(name) ?? p.since);
       if (floor <= s.floor) continue;
       s.floor = floor;

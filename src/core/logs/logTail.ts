@@ -37,7 +37,7 @@ export interface TailSink {
 export interface TailOptions {
   /** Epoch ms: the first query starts here (now - startMinutes). */
   since: number;
-  /** Late-arrival window: re-queries start at each stream's watermark - window; dedup state spans it. */
+  /** The largest late-arrival window: re-queries start at most this far behind each stream's watermark; dedup state spans the window. */
   windowMs?: number;
   pollMs?: number;
   refreshMs?: number;
@@ -50,6 +50,8 @@ export interface TailOptions {
 export type TailMode = 'starting' | 'live' | 'polling' | 'waiting' | 'retrying' | 'stopped' | 'failed';
 
 export const DEFAULT_WINDOW_MS = 120_000;
+/** A poll's head query runs this often: the newest lines wait half of it on average. */
+export const POLL_MS = 500;
 /** A tail that fell back to polling tries Live Tail again this often. */
 export const LIVE_RETRY_MS = 300_000;
 /** Failed reads in a row after which the tail says, beyond its channel, that it cannot deliver. */
@@ -115,12 +117,16 @@ export class LogTail {
   private liveRetryAt = 0;
   private readFailures = 0;
   private fillInFlight = false;
+  /** The deep part of the late-arrival window being re-read, and when the next may start. */
+  private deep: Promise<void> | undefined;
+  private deepAt = 0;
+  private deepFailed: { error: unknown } | undefined;
   /** A transient failure was said ("Retrying"); the next answer says the tail resumed. */
   readonly done: Promise<void>;
 
   constructor(private readonly source: LogSource, private readonly sink: TailSink, private readonly options: TailOptions) {
     this.windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
-    this.pollMs = options.pollMs ?? 1000;
+    this.pollMs = options.pollMs ?? POLL_MS;
     this.refreshMs = options.refreshMs ?? 30_000;
     this.liveRetryMs = options.liveRetryMs ?? LIVE_RETRY_MS;
     this.liveWanted = Boolean(options.live && source.live);
@@ -238,8 +244,26 @@ export class LogTail {
     return changes.length > 0;
   }
 
+  /**
+   * Reads what arrived since the last read: the head (newest lines) now, and the deep rest of the
+   * late-arrival window beside it, at most once per poll interval, so a wide window costs the
+   * newest lines no latency. A deep read that failed is reported by the next catch-up.
+   */
   private async catchUp(): Promise<void> {
-    const plan = this.dedup.plan(this.options.since);
+    const { head, deep } = this.dedup.plans(this.options.since);
+    if (deep && !this.deep && Date.now() >= this.deepAt) {
+      this.deepAt = Date.now() + this.pollMs;
+      this.deep = this.read(deep)
+        .catch((error: unknown) => { this.deepFailed = { error }; })
+        .finally(() => { this.deep = undefined; });
+    }
+    await this.read(head);
+    const failed = this.deepFailed;
+    this.deepFailed = undefined;
+    if (failed) throw failed.error;
+  }
+
+  private async read(plan: FetchPlan): Promise<void> {
     const release = this.dedup.pin(plan);
     try {
       this.deliver(await this.source.fetch(plan, this.signal));
