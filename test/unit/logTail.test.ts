@@ -157,7 +157,8 @@ describe('LogTail', () => {
     await until(() => m.fetches() > 5);
     tail.stop();
     await tail.done;
-    assert.deepEqual(got.map((e) => e.eventId), ['1', '2', '3', '4']);
+    // The late line 3 comes from the deep part of the window, read beside the head: it may follow line 4.
+    assert.deepEqual(got.map((e) => e.eventId).sort(), ['1', '2', '3', '4']);
     assert.equal(notices.filter((n) => /Live Tail is not available/.test(n)).length, 1);
   });
 

@@ -72,7 +72,8 @@ export class CloudWatchLogSource implements LogSource {
       for (const q of queries) {
         let nextToken: string | undefined;
         do {
-          await this.limiter.take(signal, this);
+          // A read up to now (the newest lines) goes before this tail's read of the deep window.
+          await this.limiter.take(signal, this, plan.until === undefined);
           const page = await this.logs
             .filterLogEvents({ group: set.group, ...q, endTime: plan.until, filterPattern: this.filterPattern, nextToken }, signal)
             .catch((err: unknown) => { throw explainNotFound(err, set); });

@@ -42,6 +42,9 @@ export const WINDOW_FLOOR_MS = 200;
 export const LATENESS_MEMORY_MS = 300_000;
 const BUCKET_MS = 1000;
 
+/** Above this many lines in the window, a poll reads the deep part beside the head (one page of FilterLogEvents). */
+export const SPLIT_ABOVE = 10_000;
+
 /** What a poll reads: `head` every poll (the newest lines), `deep` the rest of the late-arrival window, when the window is wider than the floor. */
 export interface PollPlans {
   head: FetchPlan;
@@ -88,24 +91,31 @@ export class DedupWindow {
   ) {}
 
   /**
-   * How far behind each stream's newest line a re-query reaches: a quarter more than the largest
-   * lateness seen over the last LATENESS_MEMORY_MS, at least the floor, at most the maximum. A
-   * source that says nothing about ingestion (no ingestionTime) keeps the maximum.
+   * How far behind each stream's newest line a re-query reaches: twice the largest lateness seen
+   * over the last LATENESS_MEMORY_MS, at least the floor, at most the maximum. A source that says
+   * nothing about ingestion (no ingestionTime) keeps the maximum.
    */
   get windowMs(): number {
     if (this.lateness.size === 0) return this.maxWindowMs;
     let max = 0;
     for (const m of this.lateness.values()) max = Math.max(max, m);
-    return Math.min(this.maxWindowMs, Math.max(this.floorMs, Math.ceil(max * 1.25)));
+    return Math.min(this.maxWindowMs, Math.max(this.floorMs, max * 2));
   }
 
   private observe(e: LogEvent): void {
-    if (e.ingestionTime === undefined) return;
-    const at = Math.floor(e.ingestionTime / BUCKET_MS);
-    this.lateness.set(at, Math.max(this.lateness.get(at) ?? 0, e.ingestionTime - e.timestamp));
-    if (at <= this.newestBucket) return;
-    this.newestBucket = at;
-    for (const b of this.lateness.keys()) if (b <= at - LATENESS_MEMORY_MS / BUCKET_MS) this.lateness.delete(b);
+    if (e.ingestionTime !== undefined) this.observeLateness(e.ingestionTime - e.timestamp, e.ingestionTime);
+  }
+
+  /**
+   * Lines `ms` behind the newest may still come, as seen at `at` (ingestion time): a Live Tail
+   * update that was sampled left out lines of the whole span since the previous update.
+   */
+  observeLateness(ms: number, at: number): void {
+    const bucket = Math.floor(at / BUCKET_MS);
+    this.lateness.set(bucket, Math.max(this.lateness.get(bucket) ?? 0, ms));
+    if (bucket <= this.newestBucket) return;
+    this.newestBucket = bucket;
+    for (const b of this.lateness.keys()) if (b <= bucket - LATENESS_MEMORY_MS / BUCKET_MS) this.lateness.delete(b);
   }
 
   /** Newest timestamp delivered so far (all streams), or undefined before the first event. */
@@ -170,8 +180,10 @@ export class DedupWindow {
    * the rest of the late-arrival window, up to where `head` starts. Together they read what `plan` does.
    */
   plans(fallback: number): PollPlans {
-    const head = this.plan(fallback, this.floorMs);
     const full = this.plan(fallback);
+    // A window of a page or less is read in one query: a quiet stream costs one small call.
+    if (this.remembered <= SPLIT_ABOVE) return { head: full };
+    const head = this.plan(fallback, this.floorMs);
     if (full.since >= head.since) return { head };
     return { head, deep: { since: full.since, until: head.since - 1, behind: new Map() } };
   }

@@ -247,27 +247,28 @@ export class LogTail {
   /**
    * Reads what arrived since the last read: the head (newest lines) now, and the deep rest of the
    * late-arrival window beside it, at most once per poll interval, so a wide window costs the
-   * newest lines no latency. A deep read that failed is reported by the next catch-up.
+   * newest lines no latency. A deep read that failed fails the next catch-up (and is retried).
    */
   private async catchUp(): Promise<void> {
+    const failed = this.deepFailed;
+    this.deepFailed = undefined;
+    if (failed) throw failed.error;
     const { head, deep } = this.dedup.plans(this.options.since);
+    const newest = this.read(head);
     if (deep && !this.deep && Date.now() >= this.deepAt) {
       this.deepAt = Date.now() + this.pollMs;
       this.deep = this.read(deep)
         .catch((error: unknown) => { this.deepFailed = { error }; })
         .finally(() => { this.deep = undefined; });
     }
-    await this.read(head);
-    const failed = this.deepFailed;
-    this.deepFailed = undefined;
-    if (failed) throw failed.error;
+    await newest;
+    if (!this.deepFailed) this.readOk();
   }
 
   private async read(plan: FetchPlan): Promise<void> {
     const release = this.dedup.pin(plan);
     try {
       this.deliver(await this.source.fetch(plan, this.signal));
-      this.readOk();
     } finally {
       release();
     }
@@ -332,8 +333,17 @@ export class LogTail {
       });
       let buffer: LogEvent[][] | undefined = [];
       const pump = (async () => {
+        let previous = Date.now();
         for await (const batch of batches) {
-          if (batch.sampled) sampledUntil = Date.now() + SAMPLED_FILL_MS;
+          const now = Date.now();
+          if (batch.sampled) {
+            sampledUntil = now + SAMPLED_FILL_MS;
+            // What the sample left out spans the time since the previous update: the fill reads that far back.
+            const times = batch.events.map((e) => e.timestamp);
+            const at = Math.max(...batch.events.map((e) => e.ingestionTime ?? now));
+            if (times.length) this.dedup.observeLateness(now - previous + Math.max(...times) - Math.min(...times), at);
+          }
+          previous = now;
           if (buffer) buffer.push(batch.events);
           else this.deliver(batch.events);
         }

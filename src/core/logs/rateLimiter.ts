@@ -1,4 +1,5 @@
 interface Waiter {
+  urgent: boolean;
   resolve(): void;
   reject(reason: unknown): void;
   signal?: AbortSignal;
@@ -19,14 +20,19 @@ export class RateLimiter {
 
   constructor(readonly perSecond: number, private readonly now: () => number = Date.now) {}
 
-  /** Resolves when the call may start; `owner` is whose turn it is (calls without one share a turn). */
-  take(signal?: AbortSignal, owner: object = this): Promise<void> {
+  /**
+   * Resolves when the call may start; `owner` is whose turn it is (calls without one share a
+   * turn). An `urgent` call (a tail's newest lines) goes before its owner's other waiting calls.
+   */
+  take(signal?: AbortSignal, owner: object = this, urgent = false): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const waiter: Waiter = { resolve, reject, signal };
+      const waiter: Waiter = { urgent, resolve, reject, signal };
       let queue = this.queues.get(owner);
       if (!queue) this.queues.set(owner, (queue = []));
-      queue.push(waiter);
+      const at = urgent ? queue.findIndex((w) => !w.urgent) : -1;
+      if (at >= 0) queue.splice(at, 0, waiter);
+      else queue.push(waiter);
       if (signal) {
         waiter.onAbort = () => {
           const q = this.queues.get(owner);

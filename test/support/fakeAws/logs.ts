@@ -11,6 +11,8 @@ const PUT_MAX_EVENTS = 10_000;
 const PUT_MAX_BYTES = 1_048_576;
 /** Live Tail sends at most 500 events per update and samples above that. */
 const LIVE_UPDATE_MAX = 500;
+/** Concurrent Live Tail sessions per account; StartLiveTail beyond them is refused. */
+const LIVE_SESSIONS_MAX = 15;
 
 type Json = Record<string, unknown>;
 
@@ -125,8 +127,8 @@ export class FakeLogs implements FakeService {
     return g;
   }
 
-  /** Stores events as they would be ingested now (a late one simply has an older timestamp). */
-  addEvents(group: string, stream: string, events: { timestamp: number; message: string }[], create = true): string[] {
+  /** Stores events as they would be ingested now (a late one simply has an older timestamp); a soak in compressed time says its own ingestion time. */
+  addEvents(group: string, stream: string, events: { timestamp: number; message: string; ingestionTime?: number }[], create = true): string[] {
     const g = create ? this.createGroup(group) : this.group(group);
     let list = g.streams.get(stream);
     if (!list) {
@@ -138,7 +140,7 @@ export class FakeLogs implements FakeService {
     const added: StoredEvent[] = [];
     for (const e of events) {
       const seq = ++this.seq;
-      const stored = { eventId: String(seq).padStart(56, '0'), logStreamName: stream, timestamp: e.timestamp, ingestionTime: now, message: e.message, seq };
+      const stored = { eventId: String(seq).padStart(56, '0'), logStreamName: stream, timestamp: e.timestamp, ingestionTime: e.ingestionTime ?? now, message: e.message, seq };
       const at = upperBound(list, stored);
       if (at === list.length) list.push(stored);
       else list.splice(at, 0, stored);
@@ -153,6 +155,11 @@ export class FakeLogs implements FakeService {
     createGroup: (body: Json) => { this.createGroup(String(body.group)); },
     addEvents: (body: Json) => ({ eventIds: this.addEvents(String(body.group), String(body.stream), body.events as { timestamp: number; message: string }[]) }),
     deleteStream: (body: Json) => { this.group(String(body.group)).streams.delete(String(body.stream)); },
+    /** Retention: forgets the group's events older than `before` (a soak's store stays small). */
+    dropBefore: (body: Json) => {
+      const before = Number(body.before);
+      for (const list of this.group(String(body.group)).streams.values()) list.splice(0, upperBound(list, { timestamp: before - 1, seq: Number.MAX_SAFE_INTEGER }));
+    },
     configure: (body: Json) => { Object.assign(this.options, body); },
     dropLiveSessions: () => {
       const n = this.sessions.size;
@@ -286,8 +293,8 @@ export class FakeLogs implements FakeService {
 
   private startLiveTail(input: Json): StreamReply {
     if (this.options.liveUnavailable) throw new AwsFault('UnknownOperationException', 'StartLiveTail is not supported by this endpoint.');
-    if (this.options.liveRefusals > 0) {
-      this.options.liveRefusals--;
+    if (this.options.liveRefusals > 0 || this.sessions.size >= LIVE_SESSIONS_MAX) {
+      if (this.options.liveRefusals > 0) this.options.liveRefusals--;
       throw new AwsFault('LimitExceededException', 'Maximum number of concurrent Live Tail sessions reached.');
     }
     if (this.options.liveFailures > 0) {
