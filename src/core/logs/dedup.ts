@@ -34,6 +34,8 @@ interface Slot {
   timestamp: number;
   ids: string[];
   live: number;
+  /** Arrived behind its stream's newest line (so behind newer slots in arrival order). */
+  late: boolean;
 }
 
 /** The window never shrinks below this: lines of one millisecond split across writes, small clock skews. */
@@ -55,7 +57,11 @@ interface StreamState {
   newest: number;
   /** Nothing older than this is remembered: a polled event below it was delivered before (or is later than the window allows). */
   floor: number;
+  /** In arrival order, which is time order but for late lines. */
   slots: Map<string, Slot>;
+  /** Late slots still held, and the floor of the last full pass over the slots. */
+  late: number;
+  scannedAt: number;
 }
 
 /**
@@ -135,12 +141,16 @@ export class DedupWindow {
     const fresh: LogEvent[] = [];
     for (const e of [...events].sort(byTime)) {
       let stream = this.streams.get(e.stream);
-      if (!stream) this.streams.set(e.stream, (stream = { newest: e.timestamp, floor: Number.NEGATIVE_INFINITY, slots: new Map() }));
+      if (!stream) this.streams.set(e.stream, (stream = { newest: e.timestamp, floor: Number.NEGATIVE_INFINITY, slots: new Map(), late: 0, scannedAt: Number.NEGATIVE_INFINITY }));
       // A polled line below the floor was delivered (and forgotten) before; Live Tail never repeats one.
       if (e.eventId !== undefined && e.timestamp < stream.floor) continue;
       const key = this.fingerprints || e.eventId === undefined ? fingerprint(e) : e.eventId;
       let slot = stream.slots.get(key);
-      if (!slot) stream.slots.set(key, (slot = { timestamp: e.timestamp, ids: [], live: 0 }));
+      if (!slot) {
+        slot = { timestamp: e.timestamp, ids: [], live: 0, late: e.timestamp < stream.newest };
+        stream.slots.set(key, slot);
+        if (slot.late) stream.late++;
+      }
       const before = Math.max(slot.ids.length, slot.live);
       if (e.eventId === undefined) slot.live++;
       else if (!slot.ids.includes(e.eventId)) slot.ids.push(e.eventId);
@@ -208,9 +218,17 @@ export class DedupWindow {
       for (const p of this.pins) floor = Math.min(floor, p.behind.get(name) ?? p.since);
       if (floor <= s.floor) continue;
       s.floor = floor;
+      // Forget from the oldest arrival until a slot is inside the window; late slots (behind newer
+      // ones) are reached by a full pass, at most once per tenth of a window.
+      const full = s.late > 0 && floor - s.scannedAt >= window / 10;
+      if (full) s.scannedAt = floor;
       for (const [key, slot] of s.slots) {
-        if (slot.timestamp >= floor) continue;
+        if (slot.timestamp >= floor) {
+          if (full) continue;
+          break;
+        }
         this.remembered -= Math.max(slot.ids.length, slot.live);
+        if (slot.late) s.late--;
         s.slots.delete(key);
       }
     }

@@ -1,3 +1,6 @@
+/** A start holds its slot a little over a second: the server sees a call a few ms after it starts here. */
+const SPAN_MS = 1005;
+
 interface Waiter {
   urgent: boolean;
   resolve(): void;
@@ -56,7 +59,7 @@ export class RateLimiter {
 
   private pump(): void {
     const t = this.now();
-    while (this.starts.length && this.starts[0] <= t - 1000) this.starts.shift();
+    while (this.starts.length && this.starts[0] <= t - SPAN_MS) this.starts.shift();
     while (this.queues.size > 0 && this.starts.length < this.perSecond) {
       const [owner, queue] = this.queues.entries().next().value as [object, Waiter[]];
       const waiter = queue.shift()!;
@@ -70,7 +73,7 @@ export class RateLimiter {
       this.timer = setTimeout(() => {
         this.timer = undefined;
         this.pump();
-      }, this.starts[0] + 1000 - t + 1);
+      }, this.starts[0] + SPAN_MS - t + 1);
     }
   }
 }
