@@ -39,7 +39,7 @@ interface Slot {
 }
 
 /** The window never shrinks below this: lines of one millisecond split across writes, small clock skews. */
-export const WINDOW_FLOOR_MS = 200;
+export const WINDOW_FLOOR_MS = 100;
 /** How long an observed lateness keeps the window open (by ingestion time, so it holds in compressed time too). */
 export const LATENESS_MEMORY_MS = 300_000;
 const BUCKET_MS = 1000;

@@ -265,13 +265,16 @@ export class LogTail {
     if (!this.deepFailed) this.readOk();
   }
 
+  /** One query; its plan is pinned while it runs, and released before its answer is admitted (which checks against the floor as it was). */
   private async read(plan: FetchPlan): Promise<void> {
     const release = this.dedup.pin(plan);
+    let events: LogEvent[];
     try {
-      this.deliver(await this.source.fetch(plan, this.signal));
+      events = await this.source.fetch(plan, this.signal);
     } finally {
       release();
     }
+    this.deliver(events);
   }
 
   private deliver(events: LogEvent[]): void {
