@@ -128,7 +128,7 @@ function ourTail(api: LogsApi, since: number, tally: Tally, dedupMax: { value: n
       bound.add(events, tail.dedup.windowMs);
     },
     notice: (n) => o.notices?.push(n),
-  }, { since, live: o.live ?? false, windowMs: WINDOW_MS });
+  }, { since, live: o.live ?? false, windowMs: WINDOW_MS, pollMs: POLL_MS });
   return tail;
 }
 
@@ -149,29 +149,18 @@ interface Produce {
  * Each message carries its id and put time. Returns the seconds it took.
  */
 async function produce(aws: FakeThread, p: Produce): Promise<number> {
-  let produced = 0;
-  const from = Date.now();
+  // On the endpoint's thread and clock: the tails' work here cannot delay (or make late) a write.
+  await aws.control('logs', 'startProducer', { group: p.group, streams: p.streams, total: p.total, batch: p.batch, everyMs: p.everyMs, lateShare: p.lateShare });
   let halfway = p.halfway;
-  while (produced < p.total) {
-    const now = Date.now();
-    const byStream = new Map<string, { timestamp: number; message: string }[]>();
-    for (let i = 0; i < p.batch && produced < p.total; i++, produced++) {
-      const late = Math.random() < p.lateShare;
-      const timestamp = late ? now - 10_000 - Math.floor(Math.random() * 100_000) : now;
-      const stream = p.streams[produced % p.streams.length];
-      const list = byStream.get(stream) ?? [];
-      list.push({ timestamp, message: `[2026-11-23 12:00:00,123] {taskinstance.py:1234} INFO - id=${produced} put=${now}${late ? ' late' : ''}` });
-      byStream.set(stream, list);
-    }
-    await Promise.all([...byStream].map(([stream, events]) => aws.control('logs', 'addEvents', { group: p.group, stream, events })));
-    if (halfway && produced >= p.total / 2) {
+  for (;;) {
+    const state = (await aws.control('logs', 'producer', { group: p.group })) as { produced: number; done: boolean; seconds: number };
+    if (halfway && state.produced >= p.total / 2) {
       await halfway();
       halfway = undefined;
     }
-    const wait = p.everyMs - (Date.now() - now);
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (state.done) return state.seconds;
+    await new Promise((r) => setTimeout(r, 50));
   }
-  return (Date.now() - from) / 1000;
 }
 
 const ratio = (fetched: number, delivered: number) => (delivered ? (fetched / delivered).toFixed(2) : '—');

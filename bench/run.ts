@@ -27,7 +27,7 @@ async function main(): Promise<void> {
 
   const tables: LogsTable[] = [];
   if (wanted('logs')) tables.push(...await benchLogs());
-  if (wanted('logs') || wanted('logsChannel')) tables.push(await benchLogsChannel());
+  if (wanted('logsChannel')) tables.push(await benchLogsChannel());
   for (const t of tables) {
     console.log(`\n## ${t.title}\n`);
     for (const f of t.figures) console.log(`- ${f}`);

@@ -6,7 +6,7 @@
 import { createLogsApi } from '../src/core/aws/logs';
 import { resolveConnection } from '../src/core/aws/connection';
 import { CloudWatchLogSource, type StreamResolver } from '../src/core/logs/cloudWatchSource';
-import { LogTail } from '../src/core/logs/logTail';
+import { LogTail, POLL_MS } from '../src/core/logs/logTail';
 import { RateLimiter } from '../src/core/logs/rateLimiter';
 import { silentLogger } from '../src/core/log';
 import { startFakeAwsThread } from '../test/support/fakeAws/worker';
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
         }
       },
       notice: () => undefined,
-    }, { since: t0 - 60_000, windowMs: MAX_WINDOW_MS });
+    }, { since: t0 - 60_000, windowMs: MAX_WINDOW_MS, pollMs: POLL_MS });
 
     const samples: { minute: number; heap: number; state: number; window: number; delivered: number }[] = [];
     const sample = (minute: number) => samples.push({ minute, heap: heapMb(), state: tail.dedup.size, window: tail.dedup.windowMs, delivered });

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { StreamSet } from '../core/logs/ecsStreams';
 import { CloudWatchLogSource, type StreamResolver } from '../core/logs/cloudWatchSource';
 import { formatLine, formatMessage, formatNotice } from '../core/logs/format';
-import { LogTail, type LogSource, type TailOptions } from '../core/logs/logTail';
+import { LogTail, POLL_MS, type LogSource, type TailOptions } from '../core/logs/logTail';
 import type { LogEvent } from '../core/logs/dedup';
 import { RateLimiter } from '../core/logs/rateLimiter';
 import { LiveTailSlots } from '../core/logs/liveSlots';
@@ -155,7 +155,7 @@ export class TailSessions implements vscode.Disposable {
       return {
         source: new CloudWatchLogSource(logs, resolver, this.limiter, s.filterPattern, sets, this.liveSlots),
         note: `Tailing ${title} from ${from ? new Date(since).toISOString() : `${settings.startMinutes} minutes ago`}${s.filterPattern ? ` with filter pattern ${s.filterPattern}` : ''}.`,
-        options: { since, live: settings.liveTail },
+        options: { since, live: settings.liveTail, pollMs: POLL_MS },
       };
     });
   }

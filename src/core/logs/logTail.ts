@@ -50,7 +50,7 @@ export interface TailOptions {
 export type TailMode = 'starting' | 'live' | 'polling' | 'waiting' | 'retrying' | 'stopped' | 'failed';
 
 export const DEFAULT_WINDOW_MS = 120_000;
-/** A poll's head query runs this often: the newest lines wait half of it on average. */
+/** CloudWatch tails poll this often (the newest lines wait half of it on average); other sources every second. */
 export const POLL_MS = 500;
 /** A tail that fell back to polling tries Live Tail again this often. */
 export const LIVE_RETRY_MS = 300_000;
@@ -126,7 +126,7 @@ export class LogTail {
 
   constructor(private readonly source: LogSource, private readonly sink: TailSink, private readonly options: TailOptions) {
     this.windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
-    this.pollMs = options.pollMs ?? POLL_MS;
+    this.pollMs = options.pollMs ?? 1000;
     this.refreshMs = options.refreshMs ?? 30_000;
     this.liveRetryMs = options.liveRetryMs ?? LIVE_RETRY_MS;
     this.liveWanted = Boolean(options.live && source.live);

@@ -112,8 +112,12 @@ export class FakeLogs implements FakeService {
   private sessions = new Set<LiveSession>();
   private seq = 0;
   private responses = 0;
+  /** Producers writing on the endpoint's own clock (a bench's load, as an awslogs agent would send it). */
+  private producers = new Map<string, { produced: number; total: number; from: number; to?: number; timer: NodeJS.Timeout }>();
 
   reset(): void {
+    for (const p of this.producers.values()) clearInterval(p.timer);
+    this.producers.clear();
     for (const s of this.sessions) this.endSession(s);
     this.groups.clear();
     this.options = { ...DEFAULTS };
@@ -161,6 +165,40 @@ export class FakeLogs implements FakeService {
       for (const list of this.group(String(body.group)).streams.values()) list.splice(0, upperBound(list, { timestamp: before - 1, seq: Number.MAX_SAFE_INTEGER }));
     },
     configure: (body: Json) => { Object.assign(this.options, body); },
+    /**
+     * Writes `batch` events every `everyMs` into `streams` until `total`, each batch in one millisecond
+     * of this endpoint's clock (ingested that same moment); `lateShare` of them 10-110 s old. Each
+     * message carries `id=` and `put=` (when it was written).
+     */
+    startProducer: (body: Json) => {
+      const group = String(body.group);
+      const streams = body.streams as string[];
+      const total = Number(body.total);
+      const batch = Number(body.batch);
+      const lateShare = Number(body.lateShare ?? 0);
+      this.createGroup(group);
+      const state = { produced: 0, total, from: Date.now(), to: undefined as number | undefined, timer: setInterval(() => {
+        const now = Date.now();
+        const byStream = new Map<string, { timestamp: number; message: string }[]>();
+        for (let i = 0; i < batch && state.produced < total; i++, state.produced++) {
+          const late = Math.random() < lateShare;
+          const stream = streams[state.produced % streams.length];
+          const list = byStream.get(stream) ?? [];
+          list.push({ timestamp: late ? now - 10_000 - Math.floor(Math.random() * 100_000) : now, message: `[2026-11-23 12:00:00,123] {taskinstance.py:1234} INFO - id=${state.produced} put=${now}${late ? ' late' : ''}` });
+          byStream.set(stream, list);
+        }
+        for (const [stream, events] of byStream) this.addEvents(group, stream, events);
+        if (state.produced >= total) {
+          clearInterval(state.timer);
+          state.to = Date.now();
+        }
+      }, Number(body.everyMs)) };
+      this.producers.set(group, state);
+    },
+    producer: (body: Json) => {
+      const p = this.producers.get(String(body.group));
+      return { produced: p?.produced ?? 0, done: p?.to !== undefined, seconds: p ? ((p.to ?? Date.now()) - p.from) / 1000 : 0 };
+    },
     dropLiveSessions: () => {
       const n = this.sessions.size;
       for (const s of this.sessions) { s.res.destroy(); this.endSession(s); }
