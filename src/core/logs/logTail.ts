@@ -248,12 +248,19 @@ export class LogTail {
    * Reads what arrived since the last read: the head (newest lines) now, and the deep rest of the
    * late-arrival window beside it, at most once per poll interval, so a wide window costs the
    * newest lines no latency. A deep read that failed fails the next catch-up (and is retried).
+   * `whole` reads both parts before it returns (a Live Tail seam).
    */
-  private async catchUp(): Promise<void> {
+  private async catchUp(whole = false): Promise<void> {
     const failed = this.deepFailed;
     this.deepFailed = undefined;
     if (failed) throw failed.error;
     const { head, deep } = this.dedup.plans(this.options.since);
+    if (whole) {
+      // At a Live Tail seam nothing follows to retry a failed deep read: both parts are read before the session counts as live.
+      await Promise.all([this.read(head), deep && this.read(deep)]);
+      this.readOk();
+      return;
+    }
     const newest = this.read(head);
     if (deep && !this.deep && Date.now() >= this.deepAt) {
       this.deepAt = Date.now() + this.pollMs;
@@ -330,7 +337,7 @@ export class LogTail {
     try {
       // The first catch-up runs before the session: it shows the backlog at once and surfaces a
       // rejected filter pattern, a denied permission or a missing group through the plain query path.
-      if (this.dedup.watermark === undefined) await this.catchUp();
+      if (this.dedup.watermark === undefined) await this.catchUp(true);
       const batches = await this.startLive(session).catch((err: unknown) => {
         throw this.stopped ? err : new LiveFailure(err, 0);
       });
@@ -352,7 +359,7 @@ export class LogTail {
         }
       })();
       const pumped = pump.then(() => undefined, (err: unknown) => err);
-      await this.catchUp();
+      await this.catchUp(true);
       for (const b of buffer) this.deliver(b);
       buffer = undefined;
       this.setMode('live');
