@@ -200,7 +200,8 @@ describe('Log tail in a real extension host', () => {
 
   it('the 16th tail with Live Tail polls and says so once: the account allows 15 sessions, counted across tails', async function () {
     this.timeout(180_000);
-    const services = Array.from({ length: 16 }, (_, i) => ({ name: `worker-${String(i).padStart(2, '0')}`, desiredCount: 1 }));
+    // One task definition (and so one log group) for all, as workers of one image scaled into services.
+    const services = Array.from({ length: 16 }, (_, i) => ({ name: `worker-${String(i).padStart(2, '0')}`, desiredCount: 1, family: 'airflow-worker' }));
     await control(AWS, 'ecs', 'seed', { clusters: [{ name: 'airflow-prod', services }] });
     api.clusterTree.refresh();
     const cluster = await node(undefined, 'airflow-prod');
