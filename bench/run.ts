@@ -3,7 +3,8 @@ import { benchQuality } from './quality';
 import { benchImages } from './images';
 import { benchPipeline } from './pipeline';
 import { benchLocalStack } from './localStack';
-import { benchLogs } from './logs';
+import { benchLogs, type LogsTable } from './logs';
+import { benchLogsChannel } from './logsChannel';
 
 function print(title: string, rows: BenchRow[]): void {
   console.log(`\n## ${title}\n`);
@@ -13,19 +14,28 @@ function print(title: string, rows: BenchRow[]): void {
   for (const r of rows) console.log(`| ${r.scenario} | ${r.way} | ${Number.isFinite(r.ms) ? r.ms.toFixed(0) : '—'} | ${r.calls} | ${r.note ?? ''} |`);
 }
 
-async function main(): Promise<void> {
-  print('Explorer: 1 cluster, 1 service, 1,000 running tasks, 50 ms latency per call', await benchExplorer());
-  print('Quality: 10,000 SonarCloud issues on 500 files, 50 ms latency per call', await benchQuality());
-  print('Images: 1 repository, 500 tags with build labels, 50 ms latency per call', await benchImages());
-  print('Pipeline: builds changing phase every 31.3 s, virtual clock (ms column: real time to simulate)', await benchPipeline());
-  print('Local Stack: container state change -> view, real Docker engine', await benchLocalStack());
+/** `BENCH_ONLY=logs,quality` runs only those parts (all by default). */
+const only = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+const wanted = (part: string) => only.length === 0 || only.includes(part);
 
-  const logs = await benchLogs();
-  console.log('\n## Log tail: 10 streams, 100,000 events, late arrivals, mid-millisecond pages, forced reconnect; then identical lines, one stream 5 min late, Live Tail failing with 5xx\n');
-  for (const f of logs.figures) console.log(`- ${f}`);
-  console.log('\n| way | delivered | duplicates | lost | note |');
-  console.log('|---|---:|---:|---:|---|');
-  for (const r of logs.rows) console.log(`| ${r.way} | ${r.delivered} | ${r.duplicates} | ${r.lost} | ${r.note} |`);
+async function main(): Promise<void> {
+  if (wanted('explorer')) print('Explorer: 1 cluster, 1 service, 1,000 running tasks, 50 ms latency per call', await benchExplorer());
+  if (wanted('quality')) print('Quality: 10,000 SonarCloud issues on 500 files, 50 ms latency per call', await benchQuality());
+  if (wanted('images')) print('Images: 1 repository, 500 tags with build labels, 50 ms latency per call', await benchImages());
+  if (wanted('pipeline')) print('Pipeline: builds changing phase every 31.3 s, virtual clock (ms column: real time to simulate)', await benchPipeline());
+  if (wanted('localStack')) print('Local Stack: container state change -> view, real Docker engine', await benchLocalStack());
+
+  const tables: LogsTable[] = [];
+  if (wanted('logs')) tables.push(...await benchLogs());
+  if (wanted('logsChannel')) tables.push(await benchLogsChannel());
+  for (const t of tables) {
+    console.log(`\n## ${t.title}\n`);
+    for (const f of t.figures) console.log(`- ${f}`);
+    if (t.head.length === 0) continue;
+    console.log(`\n| ${t.head.join(' | ')} |`);
+    console.log(`|${t.head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
+    for (const r of t.rows) console.log(`| ${r.join(' | ')} |`);
+  }
 }
 
 main().catch((err) => {

@@ -2,9 +2,10 @@ import * as vscode from 'vscode';
 import type { StreamSet } from '../core/logs/ecsStreams';
 import { CloudWatchLogSource, type StreamResolver } from '../core/logs/cloudWatchSource';
 import { formatLine, formatMessage, formatNotice } from '../core/logs/format';
-import { LogTail, type LogSource, type TailOptions } from '../core/logs/logTail';
+import { LogTail, POLL_MS, type LogSource, type TailOptions } from '../core/logs/logTail';
 import type { LogEvent } from '../core/logs/dedup';
 import { RateLimiter } from '../core/logs/rateLimiter';
+import { LiveTailSlots } from '../core/logs/liveSlots';
 import type { Logger } from '../core/log';
 import type { AwsSession } from './aws';
 import { describeFailure } from './errors';
@@ -21,6 +22,8 @@ export class TailSession {
   private tail: LogTail | undefined;
   private recent: number[] = [];
   filterPattern = '';
+  /** Calls to the channel's append: each delivered batch is one (the bench prints it). */
+  appends = 0;
   /** Whether a CloudWatch filter pattern applies (CloudWatch tails); other sources have none. */
   filterable = false;
 
@@ -65,6 +68,7 @@ export class TailSession {
   append(text: string[], counted: boolean): void {
     if (text.length === 0 || this.disposed) return;
     this.channel.append(`${text.join('\n')}\n`);
+    this.appends++;
     for (const t of text) this.lines.push(t);
     if (this.lines.length > KEPT_LINES) this.lines.splice(0, this.lines.length - KEPT_LINES);
     if (counted) {
@@ -112,6 +116,8 @@ export interface TailCommands {
 export class TailSessions implements vscode.Disposable {
   private readonly sessions = new Map<string, TailSession>();
   private readonly limiter = new RateLimiter(FILTER_TPS);
+  /** Live Tail sessions open across all tails: the account allows 15, the rest poll. */
+  readonly liveSlots = new LiveTailSlots();
   private readonly status: vscode.StatusBarItem;
   private ticker: NodeJS.Timeout | undefined;
 
@@ -147,9 +153,9 @@ export class TailSessions implements vscode.Disposable {
       const settings = readSettings().logs;
       const since = from?.since ?? Date.now() - settings.startMinutes * 60_000;
       return {
-        source: new CloudWatchLogSource(logs, resolver, this.limiter, s.filterPattern, sets),
+        source: new CloudWatchLogSource(logs, resolver, this.limiter, s.filterPattern, sets, this.liveSlots),
         note: `Tailing ${title} from ${from ? new Date(since).toISOString() : `${settings.startMinutes} minutes ago`}${s.filterPattern ? ` with filter pattern ${s.filterPattern}` : ''}.`,
-        options: { since, live: settings.liveTail },
+        options: { since, live: settings.liveTail, pollMs: POLL_MS },
       };
     });
   }

@@ -136,10 +136,10 @@ describe('CloudWatch Logs against the local AWS endpoint (real SDK)', () => {
       logs.addEvents(GROUP, stream, events);
     };
     const [s1, s2] = taskStreams();
-    put(s1, now - 5000, 10);
-    put(s2, now - 5000, 10);
+    put(s1, now - 40_000, 10);
+    put(s2, now - 40_000, 10);
     await until(() => lines.length === 20, 'first 20 lines');
-    put(s1, now - 60_000, 3); // late: older than what was delivered, within the window
+    put(s1, now - 60_000, 3); // late: older than what was delivered, within the window (twice the 40 s lateness seen)
     ecs.addTasks('airflow-prod', 'worker', 1);
     const s3 = taskStreams()[2];
     put(s3, now, 5);

@@ -82,7 +82,7 @@ describe('UI: Tail Logs on a service shows coloured worker lines', () => {
     // Long lines wrap in the panel: compare with the wraps undone.
     const text = (await panel.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ').replace(/\s+/g, ' ');
     assert.equal(text.match(/Live Tail failed again/g)?.length, 1, text);
-    assert.match(text, /the endpoint answered HTTP 503 \(ServiceUnavailableException\)\); polling FilterLogEvents every 1 s instead, and trying Live Tail again every 5 min\./);
+    assert.match(text, /the endpoint answered HTTP 503 \(ServiceUnavailableException\)\); polling FilterLogEvents every 0.5 s instead, and trying Live Tail again every 5 min\./);
     assert.doesNotMatch(text, /Access denied/, 'a fresh channel, not the dead one');
     await page.waitForFunction(() => /1 tail ·/.test(document.querySelector('.statusbar')?.textContent ?? ''), undefined, { timeout: 20_000 });
     await ui.workbench.screenshot('logs-tail-live-tail-503');

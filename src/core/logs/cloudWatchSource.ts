@@ -1,9 +1,10 @@
 import { AwsProblem } from '../aws/errors';
-import { FILTER_STREAM_NAMES_MAX, LiveTailRefused, type CloudWatchEvent, type FilterQuery, type LogsApi } from '../aws/logs';
+import { FILTER_STREAM_NAMES_MAX, LiveTailRefused, type CloudWatchEvent, type FilterQuery, type LiveUpdate, type LogsApi } from '../aws/logs';
 import { chunk } from '../aws/ecs';
 import type { FetchPlan, LogEvent } from './dedup';
 import type { LiveBatch, LogSource } from './logTail';
 import type { RateLimiter } from './rateLimiter';
+import { LiveTailSlots } from './liveSlots';
 import type { StreamSet } from './ecsStreams';
 
 /** Live Tail takes at most 10 log groups per session. */
@@ -43,6 +44,8 @@ export class CloudWatchLogSource implements LogSource {
     readonly filterPattern = '',
     /** Stream sets already resolved (by the command that started the tail). */
     private sets?: StreamSet[],
+    /** Live Tail sessions of every tail (the account's concurrent quota). */
+    private readonly slots = new LiveTailSlots(),
   ) {}
 
   private async streamSets(signal: AbortSignal): Promise<StreamSet[]> {
@@ -69,9 +72,10 @@ export class CloudWatchLogSource implements LogSource {
       for (const q of queries) {
         let nextToken: string | undefined;
         do {
-          await this.limiter.take(signal);
+          // A read up to now (the newest lines) goes before this tail's read of the deep window.
+          await this.limiter.take(signal, this, plan.until === undefined);
           const page = await this.logs
-            .filterLogEvents({ group: set.group, ...q, filterPattern: this.filterPattern, nextToken }, signal)
+            .filterLogEvents({ group: set.group, ...q, endTime: plan.until, filterPattern: this.filterPattern, nextToken }, signal)
             .catch((err: unknown) => { throw explainNotFound(err, set); });
           for (const e of page.events) if (keep(e.logStreamName)) out.push(toLogEvent(e));
           nextToken = page.nextToken;
@@ -92,18 +96,31 @@ export class CloudWatchLogSource implements LogSource {
     }
     // Stream filters are allowed with one group only; otherwise filter here.
     const only = sets.length === 1 ? sets[0] : undefined;
-    const batches = await this.logs.startLiveTail(
-      {
-        groupArns: arns,
-        streamPrefixes: only && only.names.length === 0 ? only.prefixes : undefined,
-        streamNames: only && only.prefixes.length === 0 ? only.names : undefined,
-        filterPattern: this.filterPattern,
-      },
-      signal,
-    );
+    const release = this.slots.acquire();
+    let batches: AsyncIterable<LiveUpdate>;
+    try {
+      batches = await this.logs.startLiveTail(
+        {
+          groupArns: arns,
+          streamPrefixes: only && only.names.length === 0 ? only.prefixes : undefined,
+          streamNames: only && only.prefixes.length === 0 ? only.names : undefined,
+          filterPattern: this.filterPattern,
+        },
+        signal,
+      );
+    } catch (err) {
+      release();
+      throw err;
+    }
+    // The slot is given back when the session ends, however it ends (the tail aborts it on stop).
+    signal.addEventListener('abort', release, { once: true });
     const keeps = sets.map(wanted);
     return (async function* () {
-      for await (const b of batches) yield { sampled: b.sampled, events: b.events.filter((e) => keeps.some((k) => k(e.logStreamName))).map(toLogEvent) };
+      try {
+        for await (const b of batches) yield { sampled: b.sampled, events: b.events.filter((e) => keeps.some((k) => k(e.logStreamName))).map(toLogEvent) };
+      } finally {
+        release();
+      }
     })();
   }
 }

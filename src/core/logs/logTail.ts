@@ -37,7 +37,7 @@ export interface TailSink {
 export interface TailOptions {
   /** Epoch ms: the first query starts here (now - startMinutes). */
   since: number;
-  /** Late-arrival window: re-queries start at each stream's watermark - window; dedup state spans it. */
+  /** The largest late-arrival window: re-queries start at most this far behind each stream's watermark; dedup state spans the window. */
   windowMs?: number;
   pollMs?: number;
   refreshMs?: number;
@@ -50,6 +50,8 @@ export interface TailOptions {
 export type TailMode = 'starting' | 'live' | 'polling' | 'waiting' | 'retrying' | 'stopped' | 'failed';
 
 export const DEFAULT_WINDOW_MS = 120_000;
+/** CloudWatch tails poll this often (the newest lines wait half of it on average); other sources every second. */
+export const POLL_MS = 500;
 /** A tail that fell back to polling tries Live Tail again this often. */
 export const LIVE_RETRY_MS = 300_000;
 /** Failed reads in a row after which the tail says, beyond its channel, that it cannot deliver. */
@@ -115,6 +117,10 @@ export class LogTail {
   private liveRetryAt = 0;
   private readFailures = 0;
   private fillInFlight = false;
+  /** The deep part of the late-arrival window being re-read, and when the next may start. */
+  private deep: Promise<void> | undefined;
+  private deepAt = 0;
+  private deepFailed: { error: unknown } | undefined;
   /** A transient failure was said ("Retrying"); the next answer says the tail resumed. */
   readonly done: Promise<void>;
 
@@ -238,15 +244,44 @@ export class LogTail {
     return changes.length > 0;
   }
 
-  private async catchUp(): Promise<void> {
-    const plan = this.dedup.plan(this.options.since);
-    const release = this.dedup.pin(plan);
-    try {
-      this.deliver(await this.source.fetch(plan, this.signal));
+  /**
+   * Reads what arrived since the last read: the head (newest lines) now, and the deep rest of the
+   * late-arrival window beside it, at most once per poll interval, so a wide window costs the
+   * newest lines no latency. A deep read that failed fails the next catch-up (and is retried).
+   * `whole` reads both parts before it returns (a Live Tail seam).
+   */
+  private async catchUp(whole = false): Promise<void> {
+    const failed = this.deepFailed;
+    this.deepFailed = undefined;
+    if (failed) throw failed.error;
+    const { head, deep } = this.dedup.plans(this.options.since);
+    if (whole) {
+      // At a Live Tail seam nothing follows to retry a failed deep read: both parts are read before the session counts as live.
+      await Promise.all([this.read(head), deep && this.read(deep)]);
       this.readOk();
+      return;
+    }
+    const newest = this.read(head);
+    if (deep && !this.deep && Date.now() >= this.deepAt) {
+      this.deepAt = Date.now() + this.pollMs;
+      this.deep = this.read(deep)
+        .catch((error: unknown) => { this.deepFailed = { error }; })
+        .finally(() => { this.deep = undefined; });
+    }
+    await newest;
+    if (!this.deepFailed) this.readOk();
+  }
+
+  /** One query; its plan is pinned while it runs, and released before its answer is admitted (which checks against the floor as it was). */
+  private async read(plan: FetchPlan): Promise<void> {
+    const release = this.dedup.pin(plan);
+    let events: LogEvent[];
+    try {
+      events = await this.source.fetch(plan, this.signal);
     } finally {
       release();
     }
+    this.deliver(events);
   }
 
   private deliver(events: LogEvent[]): void {
@@ -302,20 +337,29 @@ export class LogTail {
     try {
       // The first catch-up runs before the session: it shows the backlog at once and surfaces a
       // rejected filter pattern, a denied permission or a missing group through the plain query path.
-      if (this.dedup.watermark === undefined) await this.catchUp();
+      if (this.dedup.watermark === undefined) await this.catchUp(true);
       const batches = await this.startLive(session).catch((err: unknown) => {
         throw this.stopped ? err : new LiveFailure(err, 0);
       });
       let buffer: LogEvent[][] | undefined = [];
       const pump = (async () => {
+        let previous = Date.now();
         for await (const batch of batches) {
-          if (batch.sampled) sampledUntil = Date.now() + SAMPLED_FILL_MS;
+          const now = Date.now();
+          if (batch.sampled) {
+            sampledUntil = now + SAMPLED_FILL_MS;
+            // What the sample left out spans the time since the previous update: the fill reads that far back.
+            const times = batch.events.map((e) => e.timestamp);
+            const at = Math.max(...batch.events.map((e) => e.ingestionTime ?? now));
+            if (times.length) this.dedup.observeLateness(now - previous + Math.max(...times) - Math.min(...times), at);
+          }
+          previous = now;
           if (buffer) buffer.push(batch.events);
           else this.deliver(batch.events);
         }
       })();
       const pumped = pump.then(() => undefined, (err: unknown) => err);
-      await this.catchUp();
+      await this.catchUp(true);
       for (const b of buffer) this.deliver(b);
       buffer = undefined;
       this.setMode('live');

@@ -131,7 +131,7 @@ describe('Log tail in a real extension host', () => {
     await until(() => logLines(session).length === 4, 'every line, both blank lines too');
     const said = session.lines.filter((l) => /Live Tail failed again/.test(l));
     assert.equal(said.length, 1, session.lines.join('\n'));
-    assert.match(said[0], /Live Tail failed again \(logs:StartLiveTail failed: the endpoint answered HTTP 503 \(ServiceUnavailableException\)\); polling FilterLogEvents every 1 s instead, and trying Live Tail again every 5 min\.$/);
+    assert.match(said[0], /Live Tail failed again \(logs:StartLiveTail failed: the endpoint answered HTTP 503 \(ServiceUnavailableException\)\); polling FilterLogEvents every 0.5 s instead, and trying Live Tail again every 5 min\.$/);
     assert.equal(api.logTails.running().length, 1);
   });
 
@@ -196,5 +196,33 @@ describe('Log tail in a real extension host', () => {
     await put(s1, ['INFO - after']);
     await until(() => logLines(session).length === 2, 'both lines');
     assert.equal(session.lines.filter((l) => /Live Tail is not available \(LimitExceededException/.test(l)).length, 1);
+  });
+
+  it('the 16th tail with Live Tail polls and says so once: the account allows 15 sessions, counted across tails', async function () {
+    this.timeout(180_000);
+    // One task definition (and so one log group) for all, as workers of one image scaled into services.
+    const services = Array.from({ length: 16 }, (_, i) => ({ name: `worker-${String(i).padStart(2, '0')}`, desiredCount: 1, family: 'airflow-worker' }));
+    await control(AWS, 'ecs', 'seed', { clusters: [{ name: 'airflow-prod', services }] });
+    api.clusterTree.refresh();
+    const cluster = await node(undefined, 'airflow-prod');
+    const [s1] = await streams();
+    await put(s1, ['INFO - before'], 1000);
+    const sessions: TailSession[] = [];
+    for (const service of services) {
+      const session = (await vscode.commands.executeCommand('airflowEcs.logs.tail', await node(cluster, service.name))) as TailSession;
+      sessions.push(session);
+      await until(() => session.mode === 'live' || session.mode === 'polling', `${service.name} live or polling`, 30_000);
+    }
+    assert.deepEqual(sessions.map((s) => s.mode), [...Array(15).fill('live'), 'polling']);
+    assert.equal(api.logTails.liveSlots.inUse, 15);
+    const last = sessions[15];
+    const said = last.lines.filter((l) => l.includes('Live Tail is not available (session limit: all 15 Live Tail sessions CloudWatch allows per account are in use by other tails); polling FilterLogEvents every 0.5 s instead'));
+    assert.equal(said.length, 1, last.lines.join('\n'));
+    assert.ok(!sessions.slice(0, 15).some((s) => s.lines.some((l) => /not available/.test(l))), 'the first 15 follow live');
+    await put(s1, ['INFO - after']);
+    await until(() => sessions.every((s) => logLines(s).length === 2), 'the new line in every tail, the polling one too');
+    // A stopped tail gives its session back.
+    await api.logTails.stop(sessions[0]);
+    assert.equal(api.logTails.liveSlots.inUse, 14);
   });
 });

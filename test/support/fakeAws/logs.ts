@@ -11,6 +11,8 @@ const PUT_MAX_EVENTS = 10_000;
 const PUT_MAX_BYTES = 1_048_576;
 /** Live Tail sends at most 500 events per update and samples above that. */
 const LIVE_UPDATE_MAX = 500;
+/** Concurrent Live Tail sessions per account; StartLiveTail beyond them is refused. */
+const LIVE_SESSIONS_MAX = 15;
 
 type Json = Record<string, unknown>;
 
@@ -110,8 +112,12 @@ export class FakeLogs implements FakeService {
   private sessions = new Set<LiveSession>();
   private seq = 0;
   private responses = 0;
+  /** Producers writing on the endpoint's own clock (a bench's load, as an awslogs agent would send it). */
+  private producers = new Map<string, { produced: number; total: number; from: number; to?: number; timer: NodeJS.Timeout }>();
 
   reset(): void {
+    for (const p of this.producers.values()) clearInterval(p.timer);
+    this.producers.clear();
     for (const s of this.sessions) this.endSession(s);
     this.groups.clear();
     this.options = { ...DEFAULTS };
@@ -125,8 +131,8 @@ export class FakeLogs implements FakeService {
     return g;
   }
 
-  /** Stores events as they would be ingested now (a late one simply has an older timestamp). */
-  addEvents(group: string, stream: string, events: { timestamp: number; message: string }[], create = true): string[] {
+  /** Stores events as they would be ingested now (a late one simply has an older timestamp); a soak in compressed time says its own ingestion time. */
+  addEvents(group: string, stream: string, events: { timestamp: number; message: string; ingestionTime?: number }[], create = true): string[] {
     const g = create ? this.createGroup(group) : this.group(group);
     let list = g.streams.get(stream);
     if (!list) {
@@ -138,7 +144,7 @@ export class FakeLogs implements FakeService {
     const added: StoredEvent[] = [];
     for (const e of events) {
       const seq = ++this.seq;
-      const stored = { eventId: String(seq).padStart(56, '0'), logStreamName: stream, timestamp: e.timestamp, ingestionTime: now, message: e.message, seq };
+      const stored = { eventId: String(seq).padStart(56, '0'), logStreamName: stream, timestamp: e.timestamp, ingestionTime: e.ingestionTime ?? now, message: e.message, seq };
       const at = upperBound(list, stored);
       if (at === list.length) list.push(stored);
       else list.splice(at, 0, stored);
@@ -153,7 +159,46 @@ export class FakeLogs implements FakeService {
     createGroup: (body: Json) => { this.createGroup(String(body.group)); },
     addEvents: (body: Json) => ({ eventIds: this.addEvents(String(body.group), String(body.stream), body.events as { timestamp: number; message: string }[]) }),
     deleteStream: (body: Json) => { this.group(String(body.group)).streams.delete(String(body.stream)); },
+    /** Retention: forgets the group's events older than `before` (a soak's store stays small). */
+    dropBefore: (body: Json) => {
+      const before = Number(body.before);
+      for (const list of this.group(String(body.group)).streams.values()) list.splice(0, upperBound(list, { timestamp: before - 1, seq: Number.MAX_SAFE_INTEGER }));
+    },
     configure: (body: Json) => { Object.assign(this.options, body); },
+    /**
+     * Writes `batch` events every `everyMs` into `streams` until `total`, each batch in one millisecond
+     * of this endpoint's clock (ingested that same moment); `lateShare` of them 10-110 s old. Each
+     * message carries `id=` and `put=` (when it was written).
+     */
+    startProducer: (body: Json) => {
+      const group = String(body.group);
+      const streams = body.streams as string[];
+      const total = Number(body.total);
+      const batch = Number(body.batch);
+      const lateShare = Number(body.lateShare ?? 0);
+      this.createGroup(group);
+      const state = { produced: 0, total, from: Date.now(), to: undefined as number | undefined, timer: setInterval(() => {
+        const now = Date.now();
+        const byStream = new Map<string, { timestamp: number; message: string }[]>();
+        for (let i = 0; i < batch && state.produced < total; i++, state.produced++) {
+          const late = Math.random() < lateShare;
+          const stream = streams[state.produced % streams.length];
+          const list = byStream.get(stream) ?? [];
+          list.push({ timestamp: late ? now - 10_000 - Math.floor(Math.random() * 100_000) : now, message: `[2026-11-23 12:00:00,123] {taskinstance.py:1234} INFO - id=${state.produced} put=${now}${late ? ' late' : ''}` });
+          byStream.set(stream, list);
+        }
+        for (const [stream, events] of byStream) this.addEvents(group, stream, events);
+        if (state.produced >= total) {
+          clearInterval(state.timer);
+          state.to = Date.now();
+        }
+      }, Number(body.everyMs)) };
+      this.producers.set(group, state);
+    },
+    producer: (body: Json) => {
+      const p = this.producers.get(String(body.group));
+      return { produced: p?.produced ?? 0, done: p?.to !== undefined, seconds: p ? ((p.to ?? Date.now()) - p.from) / 1000 : 0 };
+    },
     dropLiveSessions: () => {
       const n = this.sessions.size;
       for (const s of this.sessions) { s.res.destroy(); this.endSession(s); }
@@ -286,8 +331,8 @@ export class FakeLogs implements FakeService {
 
   private startLiveTail(input: Json): StreamReply {
     if (this.options.liveUnavailable) throw new AwsFault('UnknownOperationException', 'StartLiveTail is not supported by this endpoint.');
-    if (this.options.liveRefusals > 0) {
-      this.options.liveRefusals--;
+    if (this.options.liveRefusals > 0 || this.sessions.size >= LIVE_SESSIONS_MAX) {
+      if (this.options.liveRefusals > 0) this.options.liveRefusals--;
       throw new AwsFault('LimitExceededException', 'Maximum number of concurrent Live Tail sessions reached.');
     }
     if (this.options.liveFailures > 0) {
