@@ -65,10 +65,10 @@ export interface SessionPluginStandIn {
 }
 
 /** Writes the stand-in into a fresh temp folder; `node` is the Node binary that runs it. */
-export function createSessionPluginStandIn(node: string = process.execPath): SessionPluginStandIn {
+export function createSessionPluginStandIn({ version = STAND_IN_VERSION, node = process.execPath } = {}): SessionPluginStandIn {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'airflow-ecs-ssm-plugin-'));
   const file = path.join(dir, 'session-manager-plugin');
-  fs.writeFileSync(file, `#!${node}\nconst VERSION = ${JSON.stringify(STAND_IN_VERSION)};\n${SCRIPT}`, { mode: 0o755 });
+  fs.writeFileSync(file, `#!${node}\nconst VERSION = ${JSON.stringify(version)};\n${SCRIPT}`, { mode: 0o755 });
   const log = path.join(dir, 'calls.jsonl');
   return {
     dir,

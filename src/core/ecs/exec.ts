@@ -50,8 +50,8 @@ export function execReadiness(task: Task, container: Container): ExecProblem | u
   }
   const agent = (container.managedAgents ?? []).find((a) => a.name === EXEC_AGENT);
   if (agent?.lastStatus !== 'RUNNING' || !container.runtimeId) {
-    const state = agent?.lastStatus ? agent.lastStatus.toLowerCase() : 'not started';
-    return new ExecProblem('agentNotRunning', `The ECS Exec agent in container ${container.name} of task ${id} is ${state} yet: wait a minute after the task starts and try again.`);
+    const state = agent?.lastStatus ? `${agent.lastStatus.toLowerCase()}, not running yet` : 'not running yet';
+    return new ExecProblem('agentNotRunning', `The ECS Exec agent in container ${container.name} of task ${id} is ${state}: wait a minute after the task starts and try again.`);
   }
   return undefined;
 }
