@@ -37,10 +37,10 @@ export class PortForwards implements vscode.Disposable {
     void forward.ended.then(
       (result) => {
         if (entry.stopping) return;
-        const last = result === 'stopped' ? '' : result.output.trim().split('\n').filter(Boolean).pop() ?? '';
-        this.ended(entry, `it ended${result === 'stopped' ? '' : ` (exit code ${result.code ?? 'none'})`}${last ? `: ${last}` : ''}`);
+        if (result !== 'stopped') this.logger.warn(`Port forwarding: the Session Manager plugin printed:\n${result.output.trim()}`);
+        this.ended(entry, result === 'stopped' ? 'the Session Manager plugin was stopped' : `the Session Manager plugin exited${result.code === null ? ' on a signal' : ` with code ${result.code}`}`);
       },
-      (err: unknown) => this.ended(entry, `it failed: ${err instanceof Error ? err.message : String(err)}`),
+      (err: unknown) => this.ended(entry, `the Session Manager plugin failed (${err instanceof Error ? err.message : String(err)})`),
     );
   }
 
