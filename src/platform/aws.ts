@@ -5,6 +5,7 @@ import { createEcsApi, type EcsApi } from '../core/aws/ecs';
 import { createEcrApi, type EcrApi } from '../core/aws/ecr';
 import { createElbApi, type ElbApi } from '../core/aws/elb';
 import { createLogsApi, type LogsApi } from '../core/aws/logs';
+import { createSsmApi, type SsmApi } from '../core/aws/ssm';
 import { AwsProblem, type AwsProblemKind } from '../core/aws/errors';
 import type { Logger } from '../core/log';
 import { readSettings, SECTION } from './settings';
@@ -89,6 +90,10 @@ export class AwsSession implements vscode.Disposable {
 
   elb(): Promise<ElbApi> {
     return this.api('elb', createElbApi);
+  }
+
+  ssm(): Promise<SsmApi> {
+    return this.api('ssm', createSsmApi);
   }
 
   /**

@@ -29,6 +29,8 @@ export interface ExtensionSettings {
     composeFile: string;
     composeCommand: ComposeCommandSetting;
   };
+  /** The command Open Shell in Container runs (ECS Exec). */
+  execCommand: string;
   logs: {
     /** A tail starts this many minutes back. */
     startMinutes: number;
@@ -57,6 +59,7 @@ export function readSettings(): ExtensionSettings {
       endpoint: machineSetting(cfg, 'aws.endpointUrl').value,
     },
     refreshIntervalSeconds: Number.isFinite(interval) && interval >= 0 ? interval : 30,
+    execCommand: cfg.get<string>('exec.command', '/bin/sh').trim() || '/bin/sh',
     pipeline: {
       dagProject: cfg.get<string>('pipeline.dagProject', '').trim(),
       imageProject: cfg.get<string>('pipeline.imageProject', '').trim(),

@@ -17,7 +17,7 @@ export interface AwsWorkbench {
  * `prepare`, code-server with the packaged extension on the workspace `prepare` returns, the
  * AWS profile and endpoint settings, a screenshot of any failing test, and the clean-up.
  */
-export function useAwsWorkbench(name: string, prepare: (fakes: Fakes) => Promise<{ workspace: string; userSettings?: object; cleanup?: () => void }>): AwsWorkbench {
+export function useAwsWorkbench(name: string, prepare: (fakes: Fakes) => Promise<{ workspace: string; userSettings?: object; env?: Record<string, string>; cleanup?: () => void }>): AwsWorkbench {
   const handle = {} as AwsWorkbench;
   let cleanup: (() => void) | undefined;
 
@@ -28,7 +28,7 @@ export function useAwsWorkbench(name: string, prepare: (fakes: Fakes) => Promise
     handle.server = await startCodeServer({
       workspace: prepared.workspace,
       installVsix: packagedVsix(),
-      env: { ...writeAwsProfileFiles(), AWS_EC2_METADATA_DISABLED: 'true' },
+      env: { ...writeAwsProfileFiles(), AWS_EC2_METADATA_DISABLED: 'true', ...prepared.env },
       userSettings: { 'airflowEcs.aws.profile': 'test', 'airflowEcs.aws.region': 'us-east-1', 'airflowEcs.explorer.refreshInterval': 0, ...prepared.userSettings },
       machineSettings: { 'airflowEcs.aws.endpointUrl': handle.fakes.aws.url },
     });

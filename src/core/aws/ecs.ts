@@ -9,6 +9,7 @@ import {
   StopTaskCommand,
   UpdateServiceCommand,
   DescribeTaskDefinitionCommand,
+  ExecuteCommandCommand,
   type Cluster,
   type TaskDefinition,
   type Service,
@@ -20,6 +21,8 @@ import { mapLimit } from '../concurrency';
 import type { Logger } from '../log';
 import { awsCaller, clientOptions, instrumentClient } from './clients';
 import type { AwsConnection } from './connection';
+import { clientEndpoint } from './endpoints';
+import { sessionFailure } from '../ecs/exec';
 
 export type { Cluster, Service, Task, TaskDefinition };
 export type { Container } from '@aws-sdk/client-ecs';
@@ -59,8 +62,19 @@ export interface EcsApi {
   /** Any number of tasks: sent 100 at a time, as the API allows. */
   describeTasks(cluster: string, arns: string[], signal?: AbortSignal): Promise<Described<Task>>;
   stopTask(cluster: string, task: string, reason: string): Promise<Task | undefined>;
-  updateService(cluster: string, service: string, change: { desiredCount?: number; forceNewDeployment?: boolean }): Promise<Service | undefined>;
+  updateService(cluster: string, service: string, change: { desiredCount?: number; forceNewDeployment?: boolean; enableExecuteCommand?: boolean }): Promise<Service | undefined>;
   describeTaskDefinition(taskDefinition: string, signal?: AbortSignal): Promise<TaskDefinition | undefined>;
+  /** Opens an interactive ECS Exec session (ExecuteCommand); the Session Manager plugin carries it. */
+  executeCommand(cluster: string, task: string, container: string, command: string, signal?: AbortSignal): Promise<ExecSession>;
+  /** The endpoint the Session Manager plugin is told, as the AWS CLI tells it. */
+  endpoint(): Promise<string>;
+}
+
+/** What ExecuteCommand answers: the session the plugin opens, as the API spells it. */
+export interface ExecSession {
+  sessionId: string;
+  streamUrl: string;
+  tokenValue: string;
 }
 
 /** The most ARNs each Describe* call takes (ECS API reference). */
@@ -157,5 +171,16 @@ export function createEcsApi(conn: AwsConnection, logger: Logger): EcsApi {
       );
       return out.taskDefinition;
     },
+
+    executeCommand: async (cluster, task, container, command, signal) => {
+      const out = await call('ExecuteCommand', () =>
+        client.send(new ExecuteCommandCommand({ cluster, task, container, command, interactive: true }), { abortSignal: signal })
+          .catch((err: unknown) => { throw sessionFailure(err, task.slice(task.lastIndexOf('/') + 1)) ?? err; }),
+      );
+      const s = out.session ?? {};
+      return { sessionId: s.sessionId ?? '', streamUrl: s.streamUrl ?? '', tokenValue: s.tokenValue ?? '' };
+    },
+
+    endpoint: () => clientEndpoint(client, conn),
   };
 }

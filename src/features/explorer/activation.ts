@@ -27,6 +27,10 @@ import { ssoLogin } from './commands/ssoLogin';
 import { useDefaultCredentials } from './commands/useDefaultCredentials';
 import { openEndpointSettings } from './commands/openEndpointSettings';
 import { showLog } from './commands/showLog';
+import { openShell } from './commands/openShell';
+import { forwardPort } from './commands/forwardPort';
+import { stopPortForward } from './commands/stopPortForward';
+import { PortForwards } from './portForwards';
 
 export interface ExplorerServices {
   session: AwsSession;
@@ -49,7 +53,9 @@ export function activateExplorer(context: vscode.ExtensionContext, services: Exp
   const documents = new ResourceDocuments();
   context.subscriptions.push(tree, view, documents, vscode.workspace.registerTextDocumentContentProvider(RESOURCE_SCHEME, documents));
 
-  const deps: ExplorerDeps = { ...services, tree, documents };
+  const forwards = new PortForwards(services.logger);
+  context.subscriptions.push(forwards);
+  const deps: ExplorerDeps = { ...services, tree, documents, forwards };
   const handlers = {
     [COMMANDS.refresh]: refresh,
     [COMMANDS.loadMore]: loadMore,
@@ -68,6 +74,9 @@ export function activateExplorer(context: vscode.ExtensionContext, services: Exp
     [COMMANDS.useDefaultCredentials]: useDefaultCredentials,
     [COMMANDS.openEndpointSettings]: openEndpointSettings,
     [COMMANDS.showLog]: showLog,
+    [COMMANDS.openShell]: openShell,
+    [COMMANDS.forwardPort]: forwardPort,
+    [COMMANDS.stopPortForward]: stopPortForward,
   };
   registry.registerAll(handlers, deps);
 

@@ -14,6 +14,9 @@ export const COMMANDS = {
   scaleService: 'airflowEcs.scaleService',
   showResourceJson: 'airflowEcs.showResourceJson',
   tailLogs: 'airflowEcs.logs.tail',
+  openShell: 'airflowEcs.openShell',
+  forwardPort: 'airflowEcs.forwardPort',
+  stopPortForward: 'airflowEcs.stopPortForward',
 } as const;
 
 export const VIEW_ID = 'airflowEcs.clusters';

@@ -305,7 +305,9 @@ export class ContainerNode extends TreeNode implements ResourceNode {
   get arn() { return this.resource.containerArn ?? ''; }
 
   treeItem() {
-    return viewItem(this.id, containerView(this.resource, this.ctx.imageBuild?.(this.resource)), vscode.TreeItemCollapsibleState.None, 'airflowEcs.container', 'package');
+    // `.running` etc.: Open Shell in Container is offered on running containers.
+    const status = (this.resource.lastStatus ?? 'unknown').toLowerCase();
+    return viewItem(this.id, containerView(this.resource, this.ctx.imageBuild?.(this.resource)), vscode.TreeItemCollapsibleState.None, `airflowEcs.container.${status}`, 'package');
   }
 }
 

@@ -54,6 +54,14 @@ describe('Restricted mode: nothing the workspace defines runs', () => {
     }
   });
 
+  it('Open Shell in Container and Forward Port are refused the same way, before any question', async () => {
+    for (const [id, action] of [['openShell', 'Open Shell in Container'], ['forwardPort', 'Forward Port']]) {
+      const { errors, asked } = await run(`airflowEcs.${id}`);
+      assert.equal(errors[0]?.[0], `${action} ${REFUSAL}`, id);
+      assert.deepEqual(asked, [], `${id} asked nothing first`);
+    }
+  });
+
   it('Run DAG Pipeline, Build Image and Fetch Commits are refused the same way', async () => {
     for (const [id, action] of [['pipeline.runDagPipeline', 'Run DAG Pipeline'], ['pipeline.buildImage', 'Build Image'], ['images.fetchCommits', 'Fetch Commits']]) {
       const { errors } = await run(`airflowEcs.${id}`);

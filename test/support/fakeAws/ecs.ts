@@ -33,6 +33,10 @@ export interface SeedTask {
   stopCode?: string;
   stoppedReason?: string;
   containers?: SeedContainer[];
+  /** Started with ECS Exec (enableExecuteCommand). */
+  enableExecuteCommand?: boolean;
+  /** lastStatus of the containers' ExecuteCommandAgent when exec is on; RUNNING by default. */
+  execAgent?: string;
 }
 
 export interface SeedService {
@@ -48,6 +52,9 @@ export interface SeedService {
   events?: string[];
   containers?: SeedContainer[];
   logConfiguration?: SeedLogConfiguration;
+  /** Its tasks start with ECS Exec (enableExecuteCommand). */
+  enableExecuteCommand?: boolean;
+  execAgent?: string;
   /** What DescribeServices returns as loadBalancers (target groups the service registers in). */
   loadBalancers?: { targetGroupArn: string; containerName: string; containerPort: number }[];
 }
@@ -153,7 +160,7 @@ export class FakeEcs implements FakeService {
     if (!service) throw new AwsFault('ServiceNotFoundException', 'Service not found.');
     const family = taskDefFamily(String(service.taskDefinition));
     const added = Array.from({ length: count }, () =>
-      this.makeTask(clusterName, { family: family.name, revision: family.revision, containers: service.__containers as SeedContainer[], logConfiguration: service.__logConfiguration as SeedLogConfiguration | undefined }, `service:${serviceName}`, `ecs-svc/${service.__deploymentId}`),
+      this.makeTask(clusterName, { family: family.name, revision: family.revision, containers: service.__containers as SeedContainer[], logConfiguration: service.__logConfiguration as SeedLogConfiguration | undefined, enableExecuteCommand: service.enableExecuteCommand === true, execAgent: service.__execAgent as string | undefined }, `service:${serviceName}`, `ecs-svc/${service.__deploymentId}`),
     );
     state.tasks.push(...added);
     return added.map((t) => String(t.taskArn));
@@ -171,7 +178,36 @@ export class FakeEcs implements FakeService {
     failDescribe: (body: Json) => {
       for (const a of body.arns as string[]) this.describeFailures.set(a, String(body.reason ?? 'MISSING'));
     },
+    /** `{ task, agent?, connected? }`: the ExecuteCommandAgent's lastStatus, and whether the agent reaches SSM. */
+    execAgent: (body: Json) => {
+      const t = this.findTask(String(body.task));
+      if (!t) throw new AwsFault('InvalidParameterException', 'The referenced task was not found.');
+      if (body.agent) for (const c of t.containers as Json[]) c.managedAgents = [{ ...(c.managedAgents as Json[])[0], lastStatus: body.agent }];
+      if (body.connected !== undefined) t.__connected = body.connected;
+    },
   };
+
+  private findTask(idOrArn: string): Json | undefined {
+    for (const state of this.clusters.values()) {
+      const t = state.tasks.find((x) => x.taskArn === idOrArn || String(x.taskArn).endsWith(`/${idOrArn}`));
+      if (t) return t;
+    }
+    return undefined;
+  }
+
+  /**
+   * Whether SSM reaches the agent behind `ecs:<cluster>_<task id>_<runtime id>` (the fake SSM asks):
+   * the task runs with exec on, its agent runs, and no test cut it off.
+   */
+  execTargetConnected(target: string): boolean {
+    const m = /^ecs:(.+)_([0-9a-f]{32})_(.+)$/.exec(target);
+    if (!m) return false;
+    const state = this.clusters.get(m[1]);
+    const t = state?.tasks.find((x) => String(x.taskArn).endsWith(`/${m[2]}`));
+    const c = (t?.containers as Json[] | undefined)?.find((x) => x.runtimeId === m[3]);
+    return !!t && !!c && t.lastStatus === 'RUNNING' && t.enableExecuteCommand === true && t.__connected !== false
+      && (c.managedAgents as Json[] | undefined)?.[0]?.lastStatus === 'RUNNING';
+  }
 
   readonly operations = {
     DescribeTaskDefinition: (input: Json) => {
@@ -265,6 +301,29 @@ export class FakeEcs implements FakeService {
       this.stop(t, 'UserInitiated', String(input.reason ?? 'Task stopped by user'));
       return { task: t };
     },
+    ExecuteCommand: (input: Json) => {
+      const state = this.cluster(String(input.cluster ?? 'default'));
+      const t = state.tasks.find((x) => x.taskArn === input.task || String(x.taskArn).endsWith(`/${input.task}`));
+      if (!t) throw new AwsFault('InvalidParameterException', 'The referenced task was not found.');
+      if (input.interactive !== true) throw new AwsFault('InvalidParameterException', 'Interactive is the only mode supported currently.');
+      const containers = t.containers as Json[];
+      const c = input.container ? containers.find((x) => x.name === input.container) : containers.length === 1 ? containers[0] : undefined;
+      if (!c) throw new AwsFault('InvalidParameterException', input.container ? 'The container name provided in the request was not found.' : 'A container name must be specified when the task has more than one container.');
+      // ECS's own words (one message for both causes).
+      if (t.enableExecuteCommand !== true || (c.managedAgents as Json[] | undefined)?.[0]?.lastStatus !== 'RUNNING') {
+        throw new AwsFault('InvalidParameterException', 'The execute command failed because execute command was not enabled when the task was run or the execute command agent isn’t running. Wait and try again or run a new task with execute command enabled and try again.');
+      }
+      if (t.__connected === false) throw new AwsFault('TargetNotConnectedException', 'The execute command failed due to an internal error. Try again later.');
+      const sessionId = `ecs-execute-command-${hexId().slice(0, 17)}`;
+      return {
+        clusterArn: t.clusterArn, taskArn: t.taskArn, containerArn: c.containerArn, containerName: c.name, interactive: true,
+        session: {
+          sessionId,
+          streamUrl: `wss://ssmmessages.${REGION}.amazonaws.com/v1/data-channel/${sessionId}?role=publish_subscribe&cell-number=AAEAAQ`,
+          tokenValue: randomBytes(96).toString('base64'),
+        },
+      };
+    },
     UpdateService: (input: Json) => {
       const state = this.cluster(String(input.cluster ?? 'default'));
       const s = state.services.get(nameOf(String(input.service)));
@@ -274,6 +333,7 @@ export class FakeEcs implements FakeService {
         s.__settleAt = Date.now() + this.schedulerDelayMs;
         this.event(s, `(service ${s.serviceName}) desired count changed to ${s.desiredCount}.`);
       }
+      if (input.enableExecuteCommand !== undefined) s.enableExecuteCommand = input.enableExecuteCommand === true;
       if (input.forceNewDeployment) {
         s.__previousDeploymentId = s.__deploymentId;
         s.__deploymentId = hexId().slice(0, 8);
@@ -307,13 +367,15 @@ export class FakeEcs implements FakeService {
       loadBalancers: s.loadBalancers ?? [],
       __deploymentId: hexId().slice(0, 8),
       __rollout: s.rollout ?? 'COMPLETED',
+      enableExecuteCommand: s.enableExecuteCommand === true,
+      __execAgent: s.execAgent,
       __containers: s.containers,
       __logConfiguration: s.logConfiguration,
     };
     state.services.set(s.name, service);
     const running = s.running ?? s.desiredCount;
     for (let i = 0; i < running; i++) {
-      state.tasks.push(this.makeTask(clusterName, { family, revision, containers: s.containers, logConfiguration: s.logConfiguration, startedMinutesAgo: 30 + i % 50 }, `service:${s.name}`, `ecs-svc/${service.__deploymentId}`));
+      state.tasks.push(this.makeTask(clusterName, { family, revision, containers: s.containers, logConfiguration: s.logConfiguration, startedMinutesAgo: 30 + i % 50, enableExecuteCommand: s.enableExecuteCommand, execAgent: s.execAgent }, `service:${s.name}`, `ecs-svc/${service.__deploymentId}`));
     }
     for (let i = 0; i < (s.stopped ?? 0); i++) {
       state.tasks.push(this.makeTask(clusterName, {
@@ -348,6 +410,7 @@ export class FakeEcs implements FakeService {
       stoppedAt: stopped ? minutesAgo(t.stoppedMinutesAgo ?? 5) : undefined,
       stopCode: t.stopCode,
       stoppedReason: t.stoppedReason,
+      enableExecuteCommand: t.enableExecuteCommand === true,
       containers: containers.map((c) => ({
         containerArn: arn(`container/${clusterName}/${id}/${hexId()}`),
         taskArn,
@@ -358,6 +421,9 @@ export class FakeEcs implements FakeService {
         exitCode: c.exitCode ?? (stopped ? 1 : undefined),
         reason: c.reason,
         healthStatus: c.healthStatus ?? (stopped ? 'UNKNOWN' : 'HEALTHY'),
+        runtimeId: lastStatus === 'PENDING' ? undefined : `${id}-${hexId().slice(0, 10)}`,
+        // ECS reports the exec agent only for tasks started with enableExecuteCommand.
+        managedAgents: t.enableExecuteCommand ? [{ name: 'ExecuteCommandAgent', lastStatus: t.execAgent ?? (stopped ? 'STOPPED' : 'RUNNING'), lastStartedAt: minutesAgo(t.startedMinutesAgo ?? 30) }] : undefined,
       })),
     };
   }

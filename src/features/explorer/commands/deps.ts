@@ -3,6 +3,7 @@ import type { Logger } from '../../../core/log';
 import type { AwsSession } from '../../../platform/aws';
 import type { TailSessions } from '../../../platform/tailSessions';
 import type { ClusterTreeProvider } from '../clusterTree';
+import type { PortForwards } from '../portForwards';
 import type { ResourceDocuments } from '../resourceDocuments';
 
 /** What the explorer's commands share. */
@@ -13,4 +14,5 @@ export interface ExplorerDeps {
   documents: ResourceDocuments;
   logger: Logger;
   channel: vscode.LogOutputChannel;
+  forwards: PortForwards;
 }
