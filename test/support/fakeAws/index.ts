@@ -6,7 +6,7 @@ import { FakeLogs } from './logs';
 import { FakeElb } from './elb';
 
 export { FakeAws, AwsFault, control } from './server';
-export type { SeedCluster, SeedService, SeedTask } from './ecs';
+export type { SeedCluster, SeedService, SeedTask, SeedDeployment } from './ecs';
 export type { SeedRepository, SeedImage } from './ecr';
 export { FakeElb, type SeedLoadBalancer } from './elb';
 export type { SeedProject, SeedBuild } from './codebuild';
