@@ -27,6 +27,9 @@ import { ssoLogin } from './commands/ssoLogin';
 import { useDefaultCredentials } from './commands/useDefaultCredentials';
 import { openEndpointSettings } from './commands/openEndpointSettings';
 import { showLog } from './commands/showLog';
+import { compareRevisions } from './commands/compareRevisions';
+import { rollBackService } from './commands/rollBackService';
+import { stopDeployment } from './commands/stopDeployment';
 
 export interface ExplorerServices {
   session: AwsSession;
@@ -68,6 +71,9 @@ export function activateExplorer(context: vscode.ExtensionContext, services: Exp
     [COMMANDS.useDefaultCredentials]: useDefaultCredentials,
     [COMMANDS.openEndpointSettings]: openEndpointSettings,
     [COMMANDS.showLog]: showLog,
+    [COMMANDS.compareRevisions]: compareRevisions,
+    [COMMANDS.rollBackService]: rollBackService,
+    [COMMANDS.stopDeployment]: stopDeployment,
   };
   registry.registerAll(handlers, deps);
 

@@ -14,6 +14,9 @@ export const COMMANDS = {
   scaleService: 'airflowEcs.scaleService',
   showResourceJson: 'airflowEcs.showResourceJson',
   tailLogs: 'airflowEcs.logs.tail',
+  compareRevisions: 'airflowEcs.compareRevisions',
+  rollBackService: 'airflowEcs.rollBackService',
+  stopDeployment: 'airflowEcs.stopDeployment',
 } as const;
 
 export const VIEW_ID = 'airflowEcs.clusters';

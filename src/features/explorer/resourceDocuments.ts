@@ -23,6 +23,17 @@ export class ResourceDocuments implements vscode.TextDocumentContentProvider {
     await vscode.window.showTextDocument(doc, { preview: true });
   }
 
+  /** Two read-only text documents side by side (`vscode.diff`), e.g. two task definition revisions. */
+  async showDiff(left: { name: string; text: string }, right: { name: string; text: string }, title: string): Promise<void> {
+    const uri = (side: { name: string; text: string }) => {
+      const u = vscode.Uri.from({ scheme: RESOURCE_SCHEME, path: `/revision/${side.name}.txt` });
+      this.contents.set(u.toString(), side.text);
+      this.changed.fire(u);
+      return u;
+    };
+    await vscode.commands.executeCommand('vscode.diff', uri(left), uri(right), title, { preview: true });
+  }
+
   dispose(): void {
     this.changed.dispose();
   }
