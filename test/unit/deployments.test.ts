@@ -116,6 +116,21 @@ describe('deployments: the revision to roll back to', () => {
     assert.equal(previousTaskDefinition(s), `${PREFIX}:task-definition/airflow-worker:5`);
   });
 
+  it('is the source of the deployment that brought the running revision, not a later one that was rolled back', () => {
+    const REV_9 = `${PREFIX}:service-revision/prod/worker/4980306466373577003`;
+    const revisions = new Map([...REVISIONS, [REV_9, { serviceRevisionArn: REV_9, taskDefinition: `${PREFIX}:task-definition/airflow-worker:9` }]]);
+    const deployments = [
+      deployment({ createdAt: ago(60), sourceServiceRevisions: [{ arn: REV_7 }], targetServiceRevision: { arn: REV_9 } }),
+      deployment({ createdAt: ago(120), status: 'ROLLBACK_SUCCESSFUL', sourceServiceRevisions: [{ arn: REV_7 }], targetServiceRevision: { arn: REV_8 } }),
+    ];
+    const on9 = service({ taskDefinition: `${PREFIX}:task-definition/airflow-worker:9` });
+    assert.equal(previousTaskDefinition(on9, deployments, revisions), `${PREFIX}:task-definition/airflow-worker:7`);
+    assert.equal(previousTaskDefinition(on9), `${PREFIX}:task-definition/airflow-worker:8`, 'without deployments: the revision number before');
+    // Back on 7 after a stop with rollback: the rolled-back deployment (target 8) does not count.
+    const back = service({ taskDefinition: `${PREFIX}:task-definition/airflow-worker:7` });
+    assert.equal(previousTaskDefinition(back, [deployment({ status: 'ROLLBACK_SUCCESSFUL' })], revisions), `${PREFIX}:task-definition/airflow-worker:6`);
+  });
+
   it('does not exist for revision 1', () => {
     assert.equal(previousTaskDefinition(service({ taskDefinition: `${PREFIX}:task-definition/airflow-worker:1` })), undefined);
     assert.equal(previousTaskDefinition(service({ taskDefinition: undefined })), undefined);

@@ -148,14 +148,24 @@ function tagOf(image: string): string {
 }
 
 /**
- * The revision Roll Back goes to: the older task definition a deployment still in progress is
- * replacing, else the family's revision before the current one. Undefined for revision 1.
+ * The revision Roll Back goes to, and Compare Revisions compares the running one with: the older
+ * task definition a deployment still in progress is replacing; else the source of the deployment
+ * that brought the running revision (not a later one the circuit breaker rolled back), when the
+ * deployments are known; else the family's revision before the running one. Undefined for revision 1.
  */
-export function previousTaskDefinition(service: Service): string | undefined {
+export function previousTaskDefinition(
+  service: Service,
+  deployments: readonly ServiceDeployment[] = [],
+  revisions: ReadonlyMap<string, ServiceRevision> = new Map(),
+): string | undefined {
   const current = service.taskDefinition;
   if (!current) return undefined;
   const older = service.deployments?.find((d) => d.status !== 'PRIMARY' && d.taskDefinition && d.taskDefinition !== current);
   if (older?.taskDefinition) return older.taskDefinition;
+  const taskDefinitionOf = (arn: string | undefined) => revisions.get(arn ?? '')?.taskDefinition;
+  const brought = newestFirst([...deployments]).find((d) => !d.status?.startsWith('ROLLBACK') && taskDefinitionOf(d.targetServiceRevision?.arn) === current);
+  const source = brought?.sourceServiceRevisions?.map((r) => taskDefinitionOf(r.arn)).find((td) => td && td !== current);
+  if (source) return source;
   const match = /^(.*:)(\d+)$/.exec(current);
   if (!match || Number(match[2]) <= 1) return undefined;
   return `${match[1]}${Number(match[2]) - 1}`;

@@ -6,7 +6,7 @@ import { arnName } from '../../core/ecs/present';
 import { ErrorNode, LoadMoreNode, MessageNode, TreeNode } from '../../platform/nodeTree';
 import { viewItem } from '../../platform/treeItems';
 import { COMMANDS } from './commandIds';
-import { KeptNode, type NodeContext } from './nodes';
+import { KeptNode, type NodeContext, type ServiceNode } from './nodes';
 
 /** "Deployments" under a service: its deployments newest first, 20 at a time, each with its revisions. */
 export class DeploymentsNode extends KeptNode {
@@ -64,6 +64,17 @@ export class DeploymentsNode extends KeptNode {
   protected forget(): void {
     this.history = undefined;
   }
+}
+
+/**
+ * The deployments of a service as its Deployments node holds them (read now if they were not):
+ * what Compare Revisions and Roll Back learn the previous revision and the image digests from.
+ * Undefined, or empty, when the endpoint has no such operations or they fail: callers fall back.
+ */
+export async function deploymentsOf(service: ServiceNode): Promise<DeploymentHistory | undefined> {
+  const node = service.deployments instanceof DeploymentsNode ? service.deployments : undefined;
+  await node?.children().catch(() => undefined);
+  return node?.loadedHistory;
 }
 
 export class DeploymentNode extends TreeNode {

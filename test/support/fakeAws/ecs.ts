@@ -134,6 +134,8 @@ export class FakeEcs implements FakeService {
   private serviceDeployments = new Map<string, Json>();
   private serviceRevisions = new Map<string, Json>();
   private revisionSeq = 0;
+  /** The digest a seeded image reference resolves to, as ECS records it in a service revision. */
+  private digests = new Map<string, string>();
   /** How long a deployment runs before it completes; by default it stays in progress until told. */
   private deploymentMs = Infinity;
   /** Operations this endpoint answers with UnknownOperationException, as an older one does. */
@@ -146,6 +148,7 @@ export class FakeEcs implements FakeService {
     this.describeFailures.clear();
     this.serviceDeployments.clear();
     this.serviceRevisions.clear();
+    this.digests.clear();
     this.deploymentMs = Infinity;
     this.unknown.clear();
   }
@@ -427,7 +430,7 @@ export class FakeEcs implements FakeService {
       serviceRevisionArn: revisionArn, serviceArn: s.serviceArn, clusterArn: state.cluster.clusterArn, taskDefinition,
       launchType: s.launchType, platformVersion: '1.4.0', platformFamily: 'Linux', loadBalancers: s.loadBalancers, createdAt,
       containerImages: ((def?.containerDefinitions as Json[] | undefined) ?? []).map((c) => ({
-        containerName: c.name, image: c.image, imageDigest: `sha256:${createHash('sha256').update(String(c.image)).digest('hex')}`,
+        containerName: c.name, image: c.image, imageDigest: this.digests.get(String(c.image)) ?? `sha256:${createHash('sha256').update(String(c.image)).digest('hex')}`,
       })),
     });
     return revisionArn;
@@ -637,6 +640,7 @@ export class FakeEcs implements FakeService {
 
   /** The task definition a seeded task runs, registered on first use. */
   private registerTaskDefinition(t: SeedTask, containers: SeedContainer[]): void {
+    for (const c of containers) if (c.image && c.imageDigest) this.digests.set(c.image, c.imageDigest);
     const revision = t.revision ?? 3;
     const key = `${t.family}:${revision}`;
     if (this.taskDefinitions.has(key)) return;

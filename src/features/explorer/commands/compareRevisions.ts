@@ -2,7 +2,7 @@ import type { Container, ServiceRevision } from '../../../core/aws/ecs';
 import { previousTaskDefinition, revisionDigests, taskDefinitionDocument } from '../../../core/ecs/deployments';
 import { taskDefinitionName } from '../../../core/ecs/present';
 import { UserFacingError } from '../../../platform/errors';
-import { DeploymentNode, DeploymentsNode } from '../deploymentNodes';
+import { DeploymentNode, deploymentsOf } from '../deploymentNodes';
 import { ServiceNode } from '../nodes';
 import { pickService } from '../pickers';
 import type { ExplorerDeps } from './deps';
@@ -15,15 +15,12 @@ interface Side {
 
 /** The running revision and the one before it, with the revisions ECS recorded for each when it has them. */
 async function serviceSides(service: ServiceNode): Promise<[Side, Side]> {
+  const history = await deploymentsOf(service);
   const current = service.resource.taskDefinition;
-  const previous = previousTaskDefinition(service.resource);
+  const previous = previousTaskDefinition(service.resource, history?.deployments, history?.revisions);
   if (!current || !previous) {
     throw new UserFacingError(`${service.name} runs the first revision of its task definition (${taskDefinitionName(current)}); there is no earlier revision to compare it with.`);
   }
-  const deployments = service.deployments instanceof DeploymentsNode ? service.deployments : undefined;
-  // The deployments list holds the images ECS resolved; an endpoint without it still compares, without digests.
-  await deployments?.children().catch(() => undefined);
-  const history = deployments?.loadedHistory;
   return [
     { taskDefinition: previous, revision: history?.revisionOf(previous) },
     { taskDefinition: current, revision: history?.revisionOf(current) },

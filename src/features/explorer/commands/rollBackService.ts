@@ -4,6 +4,7 @@ import { imagesLine, previousTaskDefinition } from '../../../core/ecs/deployment
 import { deploymentState, taskDefinitionName } from '../../../core/ecs/present';
 import { UserFacingError } from '../../../platform/errors';
 import { VIEW_ID } from '../commandIds';
+import { deploymentsOf } from '../deploymentNodes';
 import { ServiceNode } from '../nodes';
 import { pickService } from '../pickers';
 import type { ExplorerDeps } from './deps';
@@ -11,8 +12,9 @@ import type { ExplorerDeps } from './deps';
 /** Roll Back Service: UpdateService to the previous task definition revision, after a modal naming both and their images. */
 export const rollBackService = ({ tree, session }: ExplorerDeps) => async (node?: unknown) => {
   const service = node instanceof ServiceNode ? node : await pickService(tree.ctx);
+  const history = await deploymentsOf(service);
   const current = service.resource.taskDefinition;
-  const previous = previousTaskDefinition(service.resource);
+  const previous = previousTaskDefinition(service.resource, history?.deployments, history?.revisions);
   if (!current || !previous) {
     throw new UserFacingError(`${service.name} runs the first revision of its task definition (${taskDefinitionName(current)}); there is no earlier revision to roll back to.`);
   }
