@@ -148,8 +148,14 @@ describe('ECS service deployments against the local AWS endpoint (real SDK, JSON
     await assert.rejects(ecsApi.listServiceDeployments('prod', 'worker', 20), (err: AwsProblem) =>
       err.kind === 'unsupported' && /does not support ecs:ListServiceDeployments \(UnknownOperationException\)/.test(err.message));
     const history = new DeploymentHistory(ecsApi, 'prod', 'worker');
+    ecs.reset();
+    ecs.seed([{ name: 'prod', services: [WORKER] }]);
+    await history.reload();
+    assert.equal(history.deployments.length, 5);
+    ecs.control.withoutDeploymentOperations();
     await history.reload();
     assert.ok(history.loaded);
+    assert.equal(history.revisions.size, 0, 'what was read before is gone');
     assert.match(history.unsupported ?? '', /ListServiceDeployments/);
     assert.deepEqual(history.deployments, []);
     const { items: [service] } = await ecsApi.describeServices('prod', ['worker']);

@@ -66,9 +66,8 @@ export class DeploymentHistory {
       }
     } catch (err) {
       if (err instanceof AwsProblem && err.kind === 'unsupported') {
-        this.unsupported = err.message;
-        this.deployments = [];
-        this.nextToken = undefined;
+        // Nothing read before stays: an endpoint switched to one without the operations shows none.
+        Object.assign(this, { unsupported: err.message, deployments: [], revisions: new Map(), failures: [], revisionProblem: undefined, nextToken: undefined, pages: 0 });
         return undefined;
       }
       throw err;
