@@ -32,10 +32,11 @@ describe('UI: a service\'s deployments as a person uses them', () => {
     await workbench.expand(cluster, worker);
     const deployments = workbench.treeRow('Deployments').first();
     await workbench.expand(worker, deployments);
-    const rolledBack = workbench.treeRow('airflow-worker:8').first();
+    const rolledBack = workbench.treeRow('airflow-worker:8').filter({ hasText: 'rolled back' }).first();
     await workbench.expand(deployments, rolledBack);
     assert.match(await rolledBack.innerText(), /rolled back · rolling · .*2\/3 failed tasks/s);
-    const newest = workbench.treeRow('airflow-worker:9').first();
+    // The service row names its revision too: the deployment row is the one with a status.
+    const newest = workbench.treeRow('airflow-worker:9').filter({ hasText: 'successful' }).first();
     assert.match(await newest.innerText(), /successful · rolling · .*from airflow-worker:7/s);
     await workbench.widenSideBar(720);
     await workbench.screenshot('explorer-deployments');
