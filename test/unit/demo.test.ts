@@ -60,6 +60,18 @@ describe('demo: the seeded deployment', () => {
     assert.equal(migrate.containers![0].exitCode, 0);
   });
 
+  it('records a deployment per earlier image, revisions before the running one; the workers\' last one rolled back', () => {
+    const earlier = [{ build: FIRST_IMAGE_BUILD, digest: 'sha256:a' }, { build: FIRST_IMAGE_BUILD + 1, digest: 'sha256:b' }];
+    const cluster = demoCluster(FIRST_IMAGE_BUILD + 2, 'sha256:deployed', earlier);
+    const worker = cluster.services!.find((s) => s.name === 'worker')!;
+    assert.deepEqual(worker.history!.map((h) => [h.revision, h.containers![0].imageDigest, h.status ?? 'SUCCESSFUL']), [
+      [5, 'sha256:a', 'SUCCESSFUL'], [6, 'sha256:b', 'ROLLBACK_SUCCESSFUL'],
+    ]);
+    assert.equal(worker.history![1].failedTasks, 2);
+    assert.ok(cluster.services!.filter((s) => s.name !== 'worker').every((s) => s.history!.every((h) => h.status === undefined)));
+    assert.deepEqual(worker.containers![0].secrets, ['AIRFLOW__CELERY__BROKER_URL', 'AIRFLOW__DATABASE__SQL_ALCHEMY_CONN']);
+  });
+
   it('numbers past image builds like the image labels, and fails DAG builds from the commit with the insecure DAG', () => {
     const { dag, image } = demoBuilds(commits, FIRST_FAILING_COMMIT);
     assert.deepEqual(image.map((b) => [b.buildNumber, b.sourceVersion, b.status]), commits.map((c, i) => [FIRST_IMAGE_BUILD + i, c.sha, 'SUCCEEDED']));

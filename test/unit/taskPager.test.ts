@@ -136,7 +136,7 @@ describe('describeInChunks', () => {
   });
 
   it('keeps to the documented limits', () => {
-    assert.deepEqual(DESCRIBE_LIMITS, { clusters: 100, services: 10, tasks: 100 });
+    assert.deepEqual(DESCRIBE_LIMITS, { clusters: 100, services: 10, tasks: 100, serviceDeployments: 20, serviceRevisions: 20 });
   });
 });
 

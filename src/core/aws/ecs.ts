@@ -10,7 +10,14 @@ import {
   UpdateServiceCommand,
   DescribeTaskDefinitionCommand,
   ExecuteCommandCommand,
+  ListServiceDeploymentsCommand,
+  DescribeServiceDeploymentsCommand,
+  DescribeServiceRevisionsCommand,
+  StopServiceDeploymentCommand,
   type Cluster,
+  type ServiceDeployment,
+  type ServiceDeploymentBrief,
+  type ServiceRevision,
   type TaskDefinition,
   type Service,
   type Task,
@@ -24,8 +31,8 @@ import type { AwsConnection } from './connection';
 import { clientEndpoint } from './endpoints';
 import { sessionFailure } from '../ecs/exec';
 
-export type { Cluster, Service, Task, TaskDefinition };
-export type { Container } from '@aws-sdk/client-ecs';
+export type { Cluster, Service, Task, TaskDefinition, ServiceDeployment, ServiceDeploymentBrief, ServiceRevision };
+export type { Container, ContainerDefinition, Deployment } from '@aws-sdk/client-ecs';
 
 export interface TaskFilter {
   serviceName?: string;
@@ -50,6 +57,20 @@ export interface Described<T> {
   failures: DescribeFailure[];
 }
 
+export interface DeploymentPage {
+  deployments: ServiceDeploymentBrief[];
+  nextToken?: string;
+}
+
+/** What UpdateService changes: the count, a fresh deployment, or another task definition revision. */
+export interface ServiceChange {
+  desiredCount?: number;
+  forceNewDeployment?: boolean;
+  taskDefinition?: string;
+  /** Tasks started from now on accept ECS Exec. */
+  enableExecuteCommand?: boolean;
+}
+
 /** The ECS calls the extension makes; tests and the bench can supply their own. */
 export interface EcsApi {
   listClusterArns(signal?: AbortSignal): Promise<string[]>;
@@ -62,8 +83,16 @@ export interface EcsApi {
   /** Any number of tasks: sent 100 at a time, as the API allows. */
   describeTasks(cluster: string, arns: string[], signal?: AbortSignal): Promise<Described<Task>>;
   stopTask(cluster: string, task: string, reason: string): Promise<Task | undefined>;
-  updateService(cluster: string, service: string, change: { desiredCount?: number; forceNewDeployment?: boolean; enableExecuteCommand?: boolean }): Promise<Service | undefined>;
+  updateService(cluster: string, service: string, change: ServiceChange): Promise<Service | undefined>;
   describeTaskDefinition(taskDefinition: string, signal?: AbortSignal): Promise<TaskDefinition | undefined>;
+  /** One page of a service's deployments (ListServiceDeployments). */
+  listServiceDeployments(cluster: string, service: string, pageSize: number, nextToken?: string, signal?: AbortSignal): Promise<DeploymentPage>;
+  /** Any number of deployments: sent 20 at a time, as the API allows. */
+  describeServiceDeployments(arns: string[], signal?: AbortSignal): Promise<Described<ServiceDeployment>>;
+  /** Any number of service revisions: sent 20 at a time, as the API allows. */
+  describeServiceRevisions(arns: string[], signal?: AbortSignal): Promise<Described<ServiceRevision>>;
+  /** Stops a deployment in progress; ECS rolls the service back to the revision it came from. */
+  stopServiceDeployment(deploymentArn: string): Promise<void>;
   /** Opens an interactive ECS Exec session (ExecuteCommand); the Session Manager plugin carries it. */
   executeCommand(cluster: string, task: string, container: string, command: string, signal?: AbortSignal): Promise<ExecSession>;
   /** The endpoint the Session Manager plugin is told, as the AWS CLI tells it. */
@@ -78,7 +107,7 @@ export interface ExecSession {
 }
 
 /** The most ARNs each Describe* call takes (ECS API reference). */
-export const DESCRIBE_LIMITS = { clusters: 100, services: 10, tasks: 100 } as const;
+export const DESCRIBE_LIMITS = { clusters: 100, services: 10, tasks: 100, serviceDeployments: 20, serviceRevisions: 20 } as const;
 /** Describe calls of one batch in flight at once. */
 const DESCRIBE_PARALLEL = 4;
 
@@ -182,5 +211,32 @@ export function createEcsApi(conn: AwsConnection, logger: Logger): EcsApi {
     },
 
     endpoint: () => clientEndpoint(client, conn),
+
+    listServiceDeployments: async (cluster, service, pageSize, nextToken, signal) => {
+      const out = await call('ListServiceDeployments', () =>
+        client.send(new ListServiceDeploymentsCommand({ cluster, service, maxResults: pageSize, nextToken }), { abortSignal: signal }),
+      );
+      return { deployments: out.serviceDeployments ?? [], nextToken: out.nextToken };
+    },
+
+    describeServiceDeployments: (arns, signal) =>
+      describeInChunks(arns, DESCRIBE_LIMITS.serviceDeployments, async (serviceDeploymentArns) => {
+        const out = await call('DescribeServiceDeployments', () =>
+          client.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns }), { abortSignal: signal }),
+        );
+        return { items: out.serviceDeployments, failures: out.failures };
+      }),
+
+    describeServiceRevisions: (arns, signal) =>
+      describeInChunks(arns, DESCRIBE_LIMITS.serviceRevisions, async (serviceRevisionArns) => {
+        const out = await call('DescribeServiceRevisions', () =>
+          client.send(new DescribeServiceRevisionsCommand({ serviceRevisionArns }), { abortSignal: signal }),
+        );
+        return { items: out.serviceRevisions, failures: out.failures };
+      }),
+
+    stopServiceDeployment: async (serviceDeploymentArn) => {
+      await call('StopServiceDeployment', () => client.send(new StopServiceDeploymentCommand({ serviceDeploymentArn, stopType: 'ROLLBACK' })));
+    },
   };
 }

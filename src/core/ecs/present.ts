@@ -39,11 +39,11 @@ export function shortTaskId(arn: string | undefined): string {
   return arnName(arn).slice(0, 8);
 }
 
-function escapeMd(text: string): string {
+export function escapeMd(text: string): string {
   return text.replace(/([\\`*_{}[\]<>()#+\-.!|])/g, '\\$1');
 }
 
-function table(rows: [string, string | number | undefined][]): string {
+export function table(rows: [string, string | number | undefined][]): string {
   return rows
     .filter(([, v]) => v !== undefined && v !== '')
     .map(([k, v]) => `**${k}:** ${escapeMd(String(v))}`)

@@ -31,6 +31,9 @@ import { openShell } from './commands/openShell';
 import { forwardPort } from './commands/forwardPort';
 import { stopPortForward } from './commands/stopPortForward';
 import { PortForwards } from './portForwards';
+import { compareRevisions } from './commands/compareRevisions';
+import { rollBackService } from './commands/rollBackService';
+import { stopDeployment } from './commands/stopDeployment';
 
 export interface ExplorerServices {
   session: AwsSession;
@@ -77,6 +80,9 @@ export function activateExplorer(context: vscode.ExtensionContext, services: Exp
     [COMMANDS.openShell]: openShell,
     [COMMANDS.forwardPort]: forwardPort,
     [COMMANDS.stopPortForward]: stopPortForward,
+    [COMMANDS.compareRevisions]: compareRevisions,
+    [COMMANDS.rollBackService]: rollBackService,
+    [COMMANDS.stopDeployment]: stopDeployment,
   };
   registry.registerAll(handlers, deps);
 

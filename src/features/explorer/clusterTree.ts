@@ -7,6 +7,7 @@ import { COMMANDS, STATE_KEY } from './commandIds';
 import { NodeTreeProvider } from '../../platform/nodeTree';
 import { ErrorNode, type TreeNode } from '../../platform/nodeTree';
 import { ClusterNode, KeptNode, ServiceNode, type NodeContext } from './nodes';
+import { DeploymentsNode } from './deploymentNodes';
 
 /** How an action waits for ECS to show its effect (a scale-out starts tasks seconds later). */
 export interface FollowTiming {
@@ -40,6 +41,7 @@ export class ClusterTreeProvider extends NodeTreeProvider {
       imageBuild,
       generation: () => this.generation,
       signal: () => this.controller.signal,
+      deployments: (clusterArn, serviceArn) => new DeploymentsNode(this.ctx, clusterArn, serviceArn),
     };
   }
 

@@ -17,6 +17,9 @@ export const COMMANDS = {
   openShell: 'airflowEcs.openShell',
   forwardPort: 'airflowEcs.forwardPort',
   stopPortForward: 'airflowEcs.stopPortForward',
+  compareRevisions: 'airflowEcs.compareRevisions',
+  rollBackService: 'airflowEcs.rollBackService',
+  stopDeployment: 'airflowEcs.stopDeployment',
 } as const;
 
 export const VIEW_ID = 'airflowEcs.clusters';

@@ -20,6 +20,8 @@ export interface NodeContext {
   generation?(): number;
   /** The signal of the refresh in progress; the next refresh aborts it. */
   signal?(): AbortSignal;
+  /** The "Deployments" child of a service (deploymentNodes.ts; made here so nodes.ts needs no import of it). */
+  deployments?(clusterArn: string, serviceArn: string): KeptNode;
 }
 
 /** A node backed by one AWS resource: it has an ARN, a console page and a JSON view. */
@@ -147,10 +149,12 @@ export class ServiceNode extends KeptNode implements ResourceNode {
   readonly kind = 'service';
   private list: PagedTaskList | undefined;
   readonly stopped: TaskGroupNode;
+  readonly deployments: KeptNode | undefined;
 
   constructor(ctx: NodeContext, readonly clusterArn: string, public resource: Service) {
     super(ctx);
     this.stopped = new TaskGroupNode(ctx, clusterArn, 'stopped', this.name);
+    this.deployments = ctx.deployments?.(clusterArn, this.arn);
   }
   get id() { return this.arn; }
   get arn() { return this.resource.serviceArn ?? ''; }
@@ -192,17 +196,19 @@ export class ServiceNode extends KeptNode implements ResourceNode {
     const tasks = list.tasks.map((t) => new TaskNode(this.ctx, this.clusterArn, t));
     const empty = tasks.length === 0 ? [new MessageNode(`${this.id}#empty`, 'No running tasks')] : [];
     const more = list.more ? [new LoadMoreNode(this, COMMANDS.loadMore)] : [];
-    return [...tasks, ...failureNodes(this, 'task', list.failures), ...empty, ...more, this.stopped];
+    return [...tasks, ...failureNodes(this, 'task', list.failures), ...empty, ...more, ...(this.deployments ? [this.deployments] : []), this.stopped];
   }
 
   markStale(): void {
     super.markStale();
     this.stopped.markStale();
+    this.deployments?.markStale();
   }
 
   protected forget(): void {
     this.list = undefined;
     this.stopped.reset();
+    this.deployments?.reset();
   }
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { TreeNode } from '../../platform/nodeTree';
 import type { ResourceNode } from './nodes';
@@ -21,6 +22,17 @@ export class ResourceDocuments implements vscode.TextDocumentContentProvider {
     this.changed.fire(uri);
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc, { preview: true });
+  }
+
+  /** Two read-only text documents side by side (`vscode.diff`), e.g. two task definition revisions. */
+  async showDiff(left: { name: string; text: string }, right: { name: string; text: string }, title: string): Promise<void> {
+    // Named by content: an editor still open on an older text of the same revision can never show in its place.
+    const uri = (side: { name: string; text: string }) => {
+      const u = vscode.Uri.from({ scheme: RESOURCE_SCHEME, path: `/revision/${side.name}.txt`, query: createHash('sha256').update(side.text).digest('hex').slice(0, 16) });
+      this.contents.set(u.toString(), side.text);
+      return u;
+    };
+    await vscode.commands.executeCommand('vscode.diff', uri(left), uri(right), title, { preview: true });
   }
 
   dispose(): void {

@@ -2,7 +2,7 @@
 // infra-templates/cloudformation/airflow-ecs.yaml names it (project `airflow-ecs`), whose images
 // and builds trace back to the demo workspace's own commits. Pure data, no servers.
 import { FakeElb, type SeedBuild, type SeedCluster, type SeedLoadBalancer, type SeedProject, type SeedRepository } from '../fakeAws';
-import type { SeedContainer } from '../fakeAws/ecs';
+import type { SeedContainer, SeedService } from '../fakeAws/ecs';
 import type { SeedFinding, SeedImage } from '../fakeAws/ecr';
 import { FAILING_GATE, SAMPLE_ORGANIZATION, SAMPLE_PROJECT_KEY, sampleHotspots, sampleIssues, type FakeSonarProject } from '../fakeSonar';
 
@@ -85,16 +85,51 @@ export function demoLoadBalancers(): SeedLoadBalancer[] {
   return [{ name: 'airflow-ecs-api', scheme: 'internal', listeners: [{ protocol: 'HTTP', port: 80 }], targetGroups: [DEMO_TARGET_GROUP] }];
 }
 
-export function demoCluster(deployedBuild: number, deployedDigest: string): SeedCluster {
-  const container = (name: string): SeedContainer[] => [{ name, image: `${REPOSITORY_URI}:${imageTag(deployedBuild)}`, imageDigest: deployedDigest }];
+/** A revision's container as the template defines it: the image of one build, its settings and secret names. */
+function demoContainer(name: string, build: number, digest: string, concurrency: number): SeedContainer {
+  return {
+    name, image: `${REPOSITORY_URI}:${imageTag(build)}`, imageDigest: digest,
+    command: name === 'worker' ? ['celery', 'worker'] : [name],
+    environment: {
+      AIRFLOW__CORE__EXECUTOR: 'CeleryExecutor',
+      AIRFLOW__CELERY__WORKER_CONCURRENCY: String(concurrency),
+      AIRFLOW__LOGGING__REMOTE_LOGGING: 'True',
+    },
+    secrets: ['AIRFLOW__CELERY__BROKER_URL', 'AIRFLOW__DATABASE__SQL_ALCHEMY_CONN'],
+  };
+}
+
+/** The revision the cluster runs; each earlier image was one revision before it. */
+const DEMO_REVISION = 7;
+
+/**
+ * Every service deployed each earlier image (oldest first) as one revision before the running
+ * one; the workers' deployment of the last earlier image failed its tasks and the circuit breaker
+ * rolled it back (the next build fixed it).
+ */
+function demoHistory(name: string, earlier: readonly { build: number; digest: string }[]): SeedService['history'] {
+  return earlier.map((image, i) => {
+    const failed = name === 'worker' && i === earlier.length - 1;
+    return {
+      revision: DEMO_REVISION - earlier.length + i,
+      containers: [demoContainer(name, image.build, image.digest, 8)],
+      startedMinutesAgo: (earlier.length - i) * 90 + 60,
+      ...(failed ? { status: 'ROLLBACK_SUCCESSFUL' as const, statusReason: 'ECS deployment circuit breaker: 2 tasks failed to start.', failedTasks: 2, minutes: 9 } : {}),
+    };
+  });
+}
+
+export function demoCluster(deployedBuild: number, deployedDigest: string, earlier: readonly { build: number; digest: string }[] = []): SeedCluster {
+  const container = (name: string): SeedContainer[] => [demoContainer(name, deployedBuild, deployedDigest, 16)];
   return {
     name: DEMO_CLUSTER,
     services: DEMO_SERVICES.map((s) => ({
       name: s.name,
       desiredCount: s.desiredCount,
       family: `airflow-ecs-${s.name}`,
-      revision: 7,
+      revision: DEMO_REVISION,
       containers: container(s.name),
+      history: demoHistory(s.name, earlier),
       logConfiguration: awslogs(s.name),
       events: [`(service ${s.name}) has reached a steady state.`, `(service ${s.name}) has started ${s.desiredCount} tasks: (task ${s.name}).`],
       ...(s.name === 'worker' ? { stopped: 1 } : {}),
@@ -102,7 +137,7 @@ export function demoCluster(deployedBuild: number, deployedDigest: string): Seed
       ...(s.name === 'api-server' ? { loadBalancers: [{ targetGroupArn: FakeElb.targetGroupArn(DEMO_TARGET_GROUP), containerName: 'api-server', containerPort: 8080 }] } : {}),
     })),
     standaloneTasks: [{
-      family: 'airflow-ecs-db-migrate', revision: 7, lastStatus: 'STOPPED', desiredStatus: 'STOPPED',
+      family: 'airflow-ecs-db-migrate', revision: DEMO_REVISION, lastStatus: 'STOPPED', desiredStatus: 'STOPPED',
       startedMinutesAgo: 42, stoppedMinutesAgo: 40, stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited',
       logConfiguration: awslogs('db-migrate'),
       containers: [{ name: 'db-migrate', image: `${REPOSITORY_URI}:${imageTag(deployedBuild)}`, imageDigest: deployedDigest, lastStatus: 'STOPPED', exitCode: 0 }],

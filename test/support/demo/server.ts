@@ -59,7 +59,9 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
     const digests = fakes.ecr.seed([demoRepository(commits)])[DEMO_REPOSITORY];
     // demoRepository lists the newest image first.
     const deployed = deployedIndex(commits);
-    fakes.ecs.seed([demoCluster(FIRST_IMAGE_BUILD + deployed, digests[commits.length - 1 - deployed])]);
+    const digestOf = (i: number) => digests[commits.length - 1 - i];
+    const earlier = Array.from({ length: deployed }, (_, i) => ({ build: FIRST_IMAGE_BUILD + i, digest: digestOf(i) }));
+    fakes.ecs.seed([demoCluster(FIRST_IMAGE_BUILD + deployed, digestOf(deployed), earlier)]);
     fakes.elb.seed(demoLoadBalancers());
 
     fakes.codebuild.seed(demoProjects(commits));

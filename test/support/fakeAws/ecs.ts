@@ -13,7 +13,32 @@ export interface SeedContainer {
   healthStatus?: string;
   /** What ECS resolved the image to; defaults to a digest derived from the image reference. */
   imageDigest?: string;
+  /** Task definition only: the container's command, environment and secret names (values come from a fake ARN). */
+  command?: string[];
+  environment?: Record<string, string>;
+  secrets?: string[];
 }
+
+export type SeedDeploymentStatus = 'PENDING' | 'IN_PROGRESS' | 'SUCCESSFUL' | 'STOPPED' | 'STOP_REQUESTED' | 'ROLLBACK_REQUESTED' | 'ROLLBACK_IN_PROGRESS' | 'ROLLBACK_SUCCESSFUL' | 'ROLLBACK_FAILED';
+
+/** An earlier deployment of a service: the revision it rolled out and how it went. */
+export interface SeedDeployment {
+  /** The task definition revision it deployed (of the service's family). */
+  revision: number;
+  /** The revision's containers (task definition); defaults to the service's. */
+  containers?: SeedContainer[];
+  status?: SeedDeploymentStatus;
+  statusReason?: string;
+  strategy?: SeedStrategy;
+  startedMinutesAgo?: number;
+  /** How long it ran; absent for one still in progress. */
+  minutes?: number;
+  /** Tasks the circuit breaker counted as failed. */
+  failedTasks?: number;
+  triggeredAlarms?: string[];
+}
+
+export type SeedStrategy = 'ROLLING' | 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
 
 /** A container definition's logConfiguration; by default awslogs to /ecs/<family>, prefix `ecs`. */
 export interface SeedLogConfiguration {
@@ -57,6 +82,15 @@ export interface SeedService {
   execAgent?: string;
   /** What DescribeServices returns as loadBalancers (target groups the service registers in). */
   loadBalancers?: { targetGroupArn: string; containerName: string; containerPort: number }[];
+  /** The service's deployment strategy (deploymentConfiguration.strategy); ROLLING by default. */
+  strategy?: SeedStrategy;
+  /** CloudWatch alarms that watch its deployments. */
+  alarms?: string[];
+  /** Deployments before the current one, oldest first (ListServiceDeployments history). */
+  history?: SeedDeployment[];
+  /** Circuit-breaker failures of the current deployment. */
+  failedTasks?: number;
+  triggeredAlarms?: string[];
 }
 
 export interface SeedCluster {
@@ -80,6 +114,12 @@ const hexId = () => randomBytes(16).toString('hex');
 const minutesAgo = (m: number) => (Date.now() - m * 60_000) / 1000;
 const nowSeconds = () => Date.now() / 1000;
 
+/** The deployment operations an endpoint older than late 2024 (or an emulator) does not know. */
+const DEPLOYMENT_OPERATIONS = ['ListServiceDeployments', 'DescribeServiceDeployments', 'DescribeServiceRevisions', 'StopServiceDeployment'];
+/** Statuses StopServiceDeployment accepts (Stopping Amazon ECS service deployments, developer guide). */
+const STOPPABLE = new Set(['PENDING', 'IN_PROGRESS', 'STOP_REQUESTED', 'ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS']);
+const FINAL = new Set(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL', 'ROLLBACK_FAILED']);
+
 function page<T>(items: T[], input: Json, defaultSize: number, max: number): { items: T[]; nextToken?: string } {
   const size = Number(input.maxResults ?? defaultSize);
   if (size > max) throw new AwsFault('InvalidParameterException', `maxResults must be at most ${max}.`);
@@ -97,12 +137,27 @@ export class FakeEcs implements FakeService {
   private schedulerDelayMs = 0;
   /** Resources that are listed but that Describe* reports as failures (eventual consistency, as ECS does). */
   private describeFailures = new Map<string, string>();
+  /** ServiceDeployment and ServiceRevision objects by ARN, as Describe* returns them. */
+  private serviceDeployments = new Map<string, Json>();
+  private serviceRevisions = new Map<string, Json>();
+  private revisionSeq = 0;
+  /** The digest a seeded image reference resolves to, as ECS records it in a service revision. */
+  private digests = new Map<string, string>();
+  /** How long a deployment runs before it completes; by default it stays in progress until told. */
+  private deploymentMs = Infinity;
+  /** Operations this endpoint answers with UnknownOperationException, as an older one does. */
+  private unknown = new Set<string>();
 
   reset(): void {
     this.clusters.clear();
     this.taskDefinitions.clear();
     this.schedulerDelayMs = 0;
     this.describeFailures.clear();
+    this.serviceDeployments.clear();
+    this.serviceRevisions.clear();
+    this.digests.clear();
+    this.deploymentMs = Infinity;
+    this.unknown.clear();
   }
 
   /** Starts or stops service tasks whose desired count changed, once the scheduler delay has passed. */
@@ -110,6 +165,7 @@ export class FakeEcs implements FakeService {
     const now = Date.now();
     for (const [clusterName, state] of this.clusters) {
       for (const [name, s] of state.services) {
+        if (s.__completeAt !== undefined && Number(s.__completeAt) <= now) this.completeDeployment(clusterName, s);
         if (s.__settleAt === undefined || Number(s.__settleAt) > now) continue;
         delete s.__settleAt;
         const running = state.tasks.filter((t) => t.group === `service:${name}` && t.desiredStatus === 'RUNNING');
@@ -185,6 +241,19 @@ export class FakeEcs implements FakeService {
       if (body.agent) for (const c of t.containers as Json[]) c.managedAgents = [{ ...(c.managedAgents as Json[])[0], lastStatus: body.agent }];
       if (body.connected !== undefined) t.__connected = body.connected;
     },
+    /** `{ ms }`: a deployment started from now on completes this long after it starts (default: never). */
+    deploymentDuration: (body: Json) => {
+      this.deploymentMs = Number(body.ms);
+    },
+    /** The endpoint forgets the deployment operations (UnknownOperationException), as an older one. */
+    withoutDeploymentOperations: () => {
+      for (const op of DEPLOYMENT_OPERATIONS) this.unknown.add(op);
+    },
+    /** `{ cluster, service }`: the service's deployments, newest first, as DescribeServiceDeployments shows them. */
+    deployments: (body: Json) => {
+      const s = this.cluster(String(body.cluster)).services.get(String(body.service));
+      return { serviceDeployments: [...(s?.__history as string[] ?? [])].reverse().map((a) => this.serviceDeployments.get(a)) };
+    },
   };
 
   private findTask(idOrArn: string): Json | undefined {
@@ -209,7 +278,60 @@ export class FakeEcs implements FakeService {
       && (c.managedAgents as Json[] | undefined)?.[0]?.lastStatus === 'RUNNING';
   }
 
-  readonly operations = {
+  readonly operations: Record<string, (input: Json) => unknown> = {
+    ListServiceDeployments: (input: Json) => {
+      this.known('ListServiceDeployments');
+      this.settle();
+      if (!input.service) throw new AwsFault('InvalidParameterException', 'service must not be empty.');
+      const state = this.cluster(String(input.cluster ?? 'default'));
+      const s = state.services.get(nameOf(String(input.service)));
+      if (!s) throw new AwsFault('ServiceNotFoundException', 'Service not found.');
+      const statuses = input.status as string[] | undefined;
+      const all = [...(s.__history as string[])].reverse().map((a) => this.serviceDeployments.get(a)!)
+        .filter((d) => !statuses?.length || statuses.includes(String(d.status)));
+      const p = page(all, input, 20, 100);
+      return {
+        serviceDeployments: p.items.map((d) => ({
+          serviceDeploymentArn: d.serviceDeploymentArn, serviceArn: d.serviceArn, clusterArn: d.clusterArn, startedAt: d.startedAt,
+          createdAt: d.createdAt, finishedAt: d.finishedAt, targetServiceRevisionArn: (d.targetServiceRevision as Json).arn,
+          status: d.status, statusReason: d.statusReason,
+        })),
+        nextToken: p.nextToken,
+      };
+    },
+    DescribeServiceDeployments: (input: Json) => {
+      this.known('DescribeServiceDeployments');
+      this.settle();
+      const arns = input.serviceDeploymentArns as string[] | undefined;
+      if (!arns?.length) throw new AwsFault('InvalidParameterException', 'serviceDeploymentArns must not be empty.');
+      if (arns.length > 20) throw new AwsFault('InvalidParameterException', 'serviceDeploymentArns can have at most 20 items.');
+      const found = arns.map((a) => [a, this.serviceDeployments.get(a)] as const);
+      return {
+        serviceDeployments: found.filter(([, d]) => d).map(([, d]) => d),
+        failures: found.filter(([, d]) => !d).map(([a]) => ({ arn: a, reason: 'MISSING' })),
+      };
+    },
+    DescribeServiceRevisions: (input: Json) => {
+      this.known('DescribeServiceRevisions');
+      const arns = input.serviceRevisionArns as string[] | undefined;
+      if (!arns?.length) throw new AwsFault('InvalidParameterException', 'serviceRevisionArns must not be empty.');
+      if (arns.length > 20) throw new AwsFault('InvalidParameterException', 'serviceRevisionArns can have at most 20 items.');
+      const found = arns.map((a) => [a, this.serviceRevisions.get(a)] as const);
+      return {
+        serviceRevisions: found.filter(([, r]) => r).map(([, r]) => r),
+        failures: found.filter(([, r]) => !r).map(([a]) => ({ arn: a, reason: 'MISSING' })),
+      };
+    },
+    StopServiceDeployment: (input: Json) => {
+      this.known('StopServiceDeployment');
+      this.settle();
+      const d = this.serviceDeployments.get(String(input.serviceDeploymentArn));
+      if (!d) throw new AwsFault('ServiceDeploymentNotFoundException', 'The service deployment does not exist.');
+      if (input.stopType !== undefined && input.stopType !== 'ROLLBACK') throw new AwsFault('InvalidParameterException', 'The valid values for stopType are ROLLBACK.');
+      if (!STOPPABLE.has(String(d.status))) throw new AwsFault('ConflictException', `The service deployment is ${d.status} and cannot be stopped.`);
+      if (d.status === 'PENDING' || d.status === 'IN_PROGRESS') this.rollBack(d);
+      return { serviceDeploymentArn: d.serviceDeploymentArn };
+    },
     DescribeTaskDefinition: (input: Json) => {
       const def = this.taskDefinitions.get(nameOf(String(input.taskDefinition)));
       if (!def) throw new AwsFault('ClientException', 'Unable to describe task definition.');
@@ -334,15 +456,131 @@ export class FakeEcs implements FakeService {
         this.event(s, `(service ${s.serviceName}) desired count changed to ${s.desiredCount}.`);
       }
       if (input.enableExecuteCommand !== undefined) s.enableExecuteCommand = input.enableExecuteCommand === true;
-      if (input.forceNewDeployment) {
+      const taskDefinition = input.taskDefinition === undefined ? undefined : this.taskDefinitionArn(String(input.taskDefinition));
+      if (input.forceNewDeployment || (taskDefinition && taskDefinition !== s.taskDefinition)) {
         s.__previousDeploymentId = s.__deploymentId;
+        s.__previousTaskDefinition = s.taskDefinition;
         s.__deploymentId = hexId().slice(0, 8);
         s.__rollout = 'IN_PROGRESS';
+        if (taskDefinition) s.taskDefinition = taskDefinition;
+        this.startDeployment(state, s);
         this.event(s, `(service ${s.serviceName}) has started a new deployment ${s.__deploymentId}.`);
       }
       return { service: this.serviceOut(state, s) };
     },
   };
+
+  private known(operation: string): void {
+    if (this.unknown.has(operation)) throw new AwsFault('UnknownOperationException', `The endpoint does not know ${this.targetPrefix}.${operation}.`);
+  }
+
+  /** A task definition as UpdateService names it (ARN or family:revision), or ClientException. */
+  private taskDefinitionArn(ref: string): string {
+    const def = this.taskDefinitions.get(nameOf(ref));
+    if (!def) throw new AwsFault('ClientException', 'TaskDefinition not found.');
+    return String(def.taskDefinitionArn);
+  }
+
+  /** A service revision: the task definition and the images ECS resolved for it. */
+  private addRevision(state: ClusterState, s: Json, taskDefinition: string, createdAt: number): string {
+    const cluster = String(state.cluster.clusterName);
+    const revisionArn = arn(`service-revision/${cluster}/${s.serviceName}/${4980306466373577000n + BigInt(++this.revisionSeq)}`);
+    const def = this.taskDefinitions.get(nameOf(taskDefinition));
+    this.serviceRevisions.set(revisionArn, {
+      serviceRevisionArn: revisionArn, serviceArn: s.serviceArn, clusterArn: state.cluster.clusterArn, taskDefinition,
+      launchType: s.launchType, platformVersion: '1.4.0', platformFamily: 'Linux', loadBalancers: s.loadBalancers, createdAt,
+      containerImages: ((def?.containerDefinitions as Json[] | undefined) ?? []).map((c) => ({
+        containerName: c.name, image: c.image, imageDigest: this.digests.get(String(c.image)) ?? `sha256:${createHash('sha256').update(String(c.image)).digest('hex')}`,
+      })),
+    });
+    return revisionArn;
+  }
+
+  /** A ServiceDeployment in the wire shape (epoch seconds), recorded as the service's newest. */
+  private addDeployment(state: ClusterState, s: Json, d: {
+    source?: string; target: string; status: string; statusReason?: string; strategy?: string; startedAt: number; finishedAt?: number; failedTasks?: number; triggeredAlarms?: string[];
+  }): Json {
+    const desired = Number(s.desiredCount);
+    const final = FINAL.has(d.status);
+    const alarmNames = (s.__alarms as string[] | undefined) ?? [];
+    const triggered = d.triggeredAlarms ?? [];
+    const deploymentArn = arn(`service-deployment/${state.cluster.clusterName}/${s.serviceName}/${randomBytes(16).toString('base64url').slice(0, 22)}`);
+    const deployment: Json = {
+      serviceDeploymentArn: deploymentArn, serviceArn: s.serviceArn, clusterArn: state.cluster.clusterArn,
+      createdAt: d.startedAt, startedAt: d.startedAt, finishedAt: d.finishedAt, updatedAt: d.finishedAt ?? nowSeconds(),
+      sourceServiceRevisions: d.source ? [{ arn: d.source, requestedTaskCount: final ? 0 : desired, runningTaskCount: final ? 0 : desired, pendingTaskCount: 0 }] : [],
+      targetServiceRevision: { arn: d.target, requestedTaskCount: desired, runningTaskCount: final ? desired : 0, pendingTaskCount: final ? 0 : desired },
+      status: d.status, statusReason: d.statusReason,
+      deploymentConfiguration: {
+        strategy: d.strategy ?? s.__strategy ?? 'ROLLING', maximumPercent: 200, minimumHealthyPercent: 100,
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+        alarms: { alarmNames, enable: alarmNames.length > 0, rollback: true },
+      },
+      // ECS's threshold: half the desired count, at least 3 and at most 200.
+      deploymentCircuitBreaker: {
+        status: (d.failedTasks ?? 0) > 0 && d.status.startsWith('ROLLBACK') ? 'TRIGGERED' : final ? 'MONITORING_COMPLETE' : 'MONITORING',
+        failureCount: d.failedTasks ?? 0, threshold: Math.min(200, Math.max(3, Math.ceil(desired / 2))),
+      },
+      alarms: alarmNames.length
+        ? { status: triggered.length ? 'TRIGGERED' : final ? 'MONITORING_COMPLETE' : 'MONITORING', alarmNames, triggeredAlarmNames: triggered }
+        : { status: 'DISABLED' },
+    };
+    this.serviceDeployments.set(deploymentArn, deployment);
+    (s.__history as string[]).push(deploymentArn);
+    s.__revision = d.target;
+    return deployment;
+  }
+
+  private currentDeployment(s: Json): Json | undefined {
+    return this.serviceDeployments.get((s.__history as string[]).at(-1) ?? '');
+  }
+
+  /** UpdateService with a new task definition or forceNewDeployment: the old revision stays until the new one is up. */
+  private startDeployment(state: ClusterState, s: Json): void {
+    const current = this.currentDeployment(s);
+    if (current && !FINAL.has(String(current.status))) Object.assign(current, { status: 'STOPPED', statusReason: 'Superseded by a newer deployment.', finishedAt: nowSeconds() });
+    const now = nowSeconds();
+    this.addDeployment(state, s, { source: String(s.__revision), target: this.addRevision(state, s, String(s.taskDefinition), now), status: 'IN_PROGRESS', startedAt: now });
+    s.__completeAt = Date.now() + this.deploymentMs;
+  }
+
+  /** StopServiceDeployment ROLLBACK: the service goes back to the deployment's source revision. */
+  private rollBack(d: Json): void {
+    const [cluster, service] = String(d.serviceDeploymentArn).split('/').slice(1, 3);
+    const s = this.cluster(cluster).services.get(service)!;
+    const source = ((d.sourceServiceRevisions as Json[])[0]?.arn as string | undefined) ?? String(s.__revision);
+    Object.assign(d, { status: 'ROLLBACK_REQUESTED', statusReason: 'Rollback requested by StopServiceDeployment.', rollback: { reason: 'Service deployment stopped with rollback.', startedAt: nowSeconds(), serviceRevisionArn: source } });
+    s.taskDefinition = this.serviceRevisions.get(source)?.taskDefinition ?? s.taskDefinition;
+    s.__revision = source;
+    s.__completeAt = Date.now() + this.deploymentMs;
+    this.event(s, `(service ${s.serviceName}) is rolling back deployment ${nameOf(String(d.serviceDeploymentArn))}.`);
+  }
+
+  /** The deployment reached its end: tasks of the old revision replaced, the deployment final. */
+  private completeDeployment(clusterName: string, s: Json): void {
+    delete s.__completeAt;
+    const d = this.currentDeployment(s);
+    if (d && !FINAL.has(String(d.status))) {
+      const rolledBack = String(d.status).startsWith('ROLLBACK');
+      const desired = Number(s.desiredCount);
+      Object.assign(d, {
+        status: rolledBack ? 'ROLLBACK_SUCCESSFUL' : 'SUCCESSFUL', finishedAt: nowSeconds(), updatedAt: nowSeconds(),
+        targetServiceRevision: { ...(d.targetServiceRevision as Json), runningTaskCount: rolledBack ? 0 : desired, pendingTaskCount: 0 },
+        sourceServiceRevisions: (d.sourceServiceRevisions as Json[]).map((r) => ({ ...r, requestedTaskCount: rolledBack ? desired : 0, runningTaskCount: rolledBack ? desired : 0 })),
+        deploymentCircuitBreaker: { ...(d.deploymentCircuitBreaker as Json), status: 'MONITORING_COMPLETE' },
+      });
+    }
+    s.__rollout = 'COMPLETED';
+    delete s.__previousDeploymentId;
+    const state = this.cluster(clusterName);
+    const def = this.taskDefinitions.get(nameOf(String(s.taskDefinition)));
+    s.__containers = ((def?.containerDefinitions as Json[] | undefined) ?? []).map((c) => ({ name: c.name, image: c.image }));
+    const own = state.tasks.filter((t) => t.group === `service:${s.serviceName}` && t.desiredStatus === 'RUNNING');
+    for (const t of own.filter((t) => t.taskDefinitionArn !== s.taskDefinition)) this.stop(t, 'ServiceSchedulerInitiated', 'Deployment replaced the task');
+    const missing = Number(s.desiredCount) - own.filter((t) => t.taskDefinitionArn === s.taskDefinition).length;
+    if (missing > 0) this.addTasks(clusterName, String(s.serviceName), missing);
+    this.event(s, `(service ${s.serviceName}) deployment ${s.__deploymentId} completed.`);
+  }
 
   private cluster(name: string): ClusterState {
     const state = this.clusters.get(nameOf(name));
@@ -365,14 +603,23 @@ export class FakeEcs implements FakeService {
       createdAt: minutesAgo(600),
       events: (s.events ?? [`(service ${s.name}) has reached a steady state.`]).map((message, i) => ({ id: hexId(), createdAt: minutesAgo(5 + i * 10), message })),
       loadBalancers: s.loadBalancers ?? [],
+      deploymentConfiguration: {
+        strategy: s.strategy ?? 'ROLLING', maximumPercent: 200, minimumHealthyPercent: 100,
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+        ...(s.alarms?.length ? { alarms: { alarmNames: s.alarms, enable: true, rollback: true } } : {}),
+      },
       __deploymentId: hexId().slice(0, 8),
       __rollout: s.rollout ?? 'COMPLETED',
       enableExecuteCommand: s.enableExecuteCommand === true,
       __execAgent: s.execAgent,
       __containers: s.containers,
       __logConfiguration: s.logConfiguration,
+      __strategy: s.strategy,
+      __alarms: s.alarms,
+      __history: [],
     };
     state.services.set(s.name, service);
+    this.seedHistory(state, service, s, family, revision);
     const running = s.running ?? s.desiredCount;
     for (let i = 0; i < running; i++) {
       state.tasks.push(this.makeTask(clusterName, { family, revision, containers: s.containers, logConfiguration: s.logConfiguration, startedMinutesAgo: 30 + i % 50, enableExecuteCommand: s.enableExecuteCommand, execAgent: s.execAgent }, `service:${s.name}`, `ecs-svc/${service.__deploymentId}`));
@@ -385,12 +632,41 @@ export class FakeEcs implements FakeService {
     }
   }
 
+  /** The seeded deployments, oldest first, then the current one (the service's own revision). */
+  private seedHistory(state: ClusterState, service: Json, s: SeedService, family: string, revision: number): void {
+    const history = s.history ?? [];
+    let source: string | undefined;
+    history.forEach((h, i) => {
+      this.registerTaskDefinition({ family, revision: h.revision, logConfiguration: s.logConfiguration }, h.containers ?? s.containers ?? defaultContainers(family));
+      const status = h.status ?? 'SUCCESSFUL';
+      const startedAt = minutesAgo(h.startedMinutesAgo ?? 60 + (history.length - i) * 180);
+      const minutes = h.minutes ?? (FINAL.has(status) ? 6 : undefined);
+      const target = this.addRevision(state, service, arn(`task-definition/${family}:${h.revision}`), startedAt);
+      this.addDeployment(state, service, {
+        source, target, status, statusReason: h.statusReason, strategy: h.strategy, startedAt,
+        finishedAt: minutes === undefined ? undefined : startedAt + minutes * 60, failedTasks: h.failedTasks, triggeredAlarms: h.triggeredAlarms,
+      });
+      // A rolled-back deployment leaves the service on the revision it came from.
+      if (!status.startsWith('ROLLBACK')) source = target;
+    });
+    this.registerTaskDefinition({ family, revision, logConfiguration: s.logConfiguration }, s.containers ?? defaultContainers(family));
+    const rollout = s.rollout ?? 'COMPLETED';
+    const status = { COMPLETED: 'SUCCESSFUL', IN_PROGRESS: 'IN_PROGRESS', FAILED: 'STOPPED', ROLLED_BACK: 'ROLLBACK_IN_PROGRESS' }[rollout];
+    const startedAt = minutesAgo(60);
+    this.addDeployment(state, service, {
+      source, target: this.addRevision(state, service, String(service.taskDefinition), startedAt), status, startedAt,
+      statusReason: rollout === 'FAILED' || rollout === 'ROLLED_BACK' ? 'ECS deployment circuit breaker: tasks failed to start.' : undefined,
+      finishedAt: status === 'SUCCESSFUL' || status === 'STOPPED' ? startedAt + 5 * 60 : undefined,
+      failedTasks: s.failedTasks ?? (rollout === 'FAILED' || rollout === 'ROLLED_BACK' ? 3 : 0), triggeredAlarms: s.triggeredAlarms,
+    });
+  }
+
   private makeTask(clusterName: string, t: SeedTask, group: string, startedBy: string): Json {
     const id = hexId();
     const taskArn = arn(`task/${clusterName}/${id}`);
     const lastStatus = t.lastStatus ?? 'RUNNING';
     const stopped = lastStatus === 'STOPPED';
-    const containers = t.containers ?? [{ name: t.family.replace(/^airflow-/, '') || 'main', image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/airflow:build-42` }];
+    const containers = t.containers ?? defaultContainers(t.family);
     this.registerTaskDefinition(t, containers);
     return {
       taskArn,
@@ -430,6 +706,7 @@ export class FakeEcs implements FakeService {
 
   /** The task definition a seeded task runs, registered on first use. */
   private registerTaskDefinition(t: SeedTask, containers: SeedContainer[]): void {
+    for (const c of containers) if (c.image && c.imageDigest) this.digests.set(c.image, c.imageDigest);
     const revision = t.revision ?? 3;
     const key = `${t.family}:${revision}`;
     if (this.taskDefinitions.has(key)) return;
@@ -446,10 +723,15 @@ export class FakeEcs implements FakeService {
       requiresCompatibilities: ['FARGATE'],
       cpu: '1024',
       memory: '2048',
+      executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/${t.family}-execution`,
+      taskRoleArn: `arn:aws:iam::${ACCOUNT}:role/${t.family}-task`,
       containerDefinitions: containers.map((c) => ({
         name: c.name,
         image: c.image ?? `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/airflow:build-42`,
         essential: true,
+        ...(c.command ? { command: c.command } : {}),
+        environment: Object.entries(c.environment ?? {}).map(([name, value]) => ({ name, value })),
+        secrets: (c.secrets ?? []).map((name) => ({ name, valueFrom: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${t.family}/${name}` })),
         logConfiguration,
       })),
     });
@@ -469,7 +751,7 @@ export class FakeEcs implements FakeService {
     const deployments: Json[] = [primary];
     // A forced deployment keeps the old one ACTIVE until the new one has replaced its tasks.
     if (rollout === 'IN_PROGRESS' && s.__previousDeploymentId) {
-      deployments.push({ id: `ecs-svc/${s.__previousDeploymentId}`, status: 'ACTIVE', taskDefinition: s.taskDefinition, desiredCount: s.desiredCount, runningCount: running, rolloutState: 'COMPLETED' });
+      deployments.push({ id: `ecs-svc/${s.__previousDeploymentId}`, status: 'ACTIVE', taskDefinition: s.__previousTaskDefinition ?? s.taskDefinition, desiredCount: s.desiredCount, runningCount: running, rolloutState: 'COMPLETED' });
     }
     if (rollout === 'ROLLED_BACK') {
       deployments.push({ id: 'ecs-svc/failed', status: 'ACTIVE', rolloutState: 'FAILED', rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' });
@@ -482,6 +764,10 @@ export class FakeEcs implements FakeService {
   private event(s: Json, message: string): void {
     (s.events as Json[]).unshift({ id: hexId(), createdAt: nowSeconds(), message });
   }
+}
+
+function defaultContainers(family: string): SeedContainer[] {
+  return [{ name: family.replace(/^airflow-/, '') || 'main', image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/airflow:build-42` }];
 }
 
 function nameOf(arnOrName: string): string {

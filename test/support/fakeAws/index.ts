@@ -7,7 +7,7 @@ import { FakeElb } from './elb';
 import { FakeSsm } from './ssm';
 
 export { FakeAws, AwsFault, control } from './server';
-export type { SeedCluster, SeedService, SeedTask } from './ecs';
+export type { SeedCluster, SeedService, SeedTask, SeedDeployment } from './ecs';
 export type { SeedRepository, SeedImage } from './ecr';
 export { FakeElb, type SeedLoadBalancer } from './elb';
 export { FakeSsm } from './ssm';
