@@ -56,10 +56,31 @@ export interface SeedCluster {
   name: string;
   capacityProviders?: string[];
   services?: SeedService[];
+  /** Adds this many generated services (see generatedServiceNames), one running task each. */
+  generatedServices?: number;
   standaloneTasks?: SeedTask[];
 }
 
 type Json = Record<string, unknown>;
+
+const GENERATED_ROLES = ['api-server', 'scheduler', 'worker', 'triggerer', 'dag-processor'];
+
+/**
+ * Names of a large cluster's services, `team0042-scheduler`, five Airflow roles per team, in the
+ * order ListServices returns them: not by name (ECS lists in no name order), so rows sorted by
+ * name move as later pages arrive.
+ */
+export function generatedServiceNames(count: number): string[] {
+  const names = Array.from({ length: count }, (_, i) => `team${String(Math.floor(i / GENERATED_ROLES.length)).padStart(4, '0')}-${GENERATED_ROLES[i % GENERATED_ROLES.length]}`);
+  // A fixed stride coprime with the count scatters the names over the pages, the same every run.
+  let stride = 7919;
+  while (gcd(stride, count) !== 1) stride++;
+  return names.map((_, i) => names[(i * stride) % count]);
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
 
 interface ClusterState {
   cluster: Json;
@@ -90,8 +111,11 @@ export class FakeEcs implements FakeService {
   private schedulerDelayMs = 0;
   /** Resources that are listed but that Describe* reports as failures (eventual consistency, as ECS does). */
   private describeFailures = new Map<string, string>();
+  /** Services whose DescribeServices call answers 500, whatever else it asks for (a backend shard down). */
+  private brokenDescribes = new Set<string>();
 
   reset(): void {
+    this.brokenDescribes.clear();
     this.clusters.clear();
     this.taskDefinitions.clear();
     this.schedulerDelayMs = 0;
@@ -142,6 +166,7 @@ export class FakeEcs implements FakeService {
       };
       this.clusters.set(c.name, state);
       for (const s of c.services ?? []) this.addService(state, s);
+      for (const name of generatedServiceNames(c.generatedServices ?? 0)) this.addService(state, { name, desiredCount: 1 });
       for (const t of c.standaloneTasks ?? []) state.tasks.push(this.makeTask(c.name, t, `family:${t.family}`, 'ecs-cli/run'));
     }
   }
@@ -170,6 +195,10 @@ export class FakeEcs implements FakeService {
     /** `{ arns, reason? }`: Describe* reports these (ARNs or names) as failures, though List* still names them. */
     failDescribe: (body: Json) => {
       for (const a of body.arns as string[]) this.describeFailures.set(a, String(body.reason ?? 'MISSING'));
+    },
+    /** `{ names }`: a DescribeServices call naming any of these services fails with a 500, every time. */
+    breakDescribe: (body: Json) => {
+      for (const n of body.names as string[]) this.brokenDescribes.add(n);
     },
   };
 
@@ -218,6 +247,7 @@ export class FakeEcs implements FakeService {
       const state = this.cluster(String(input.cluster ?? 'default'));
       const names = input.services as string[];
       if (names.length > 10) throw new AwsFault('InvalidParameterException', 'services can have at most 10 items.');
+      if (names.some((n) => this.brokenDescribes.has(nameOf(n)))) throw new AwsFault('ServerException', 'Service unavailable', 500);
       const services: Json[] = [];
       const failures: Json[] = [];
       for (const n of names) {
