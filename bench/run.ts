@@ -1,4 +1,4 @@
-import { benchExplorer, type BenchRow } from './explorer';
+import { benchExplorer, benchLargeCluster, type BenchRow } from './explorer';
 import { benchQuality } from './quality';
 import { benchImages } from './images';
 import { benchPipeline } from './pipeline';
@@ -15,6 +15,7 @@ function print(title: string, rows: BenchRow[]): void {
 
 async function main(): Promise<void> {
   print('Explorer: 1 cluster, 1 service, 1,000 running tasks, 50 ms latency per call', await benchExplorer());
+  print('Explorer: a cluster of 2,000 services, 50 ms latency per call', await benchLargeCluster());
   print('Quality: 10,000 SonarCloud issues on 500 files, 50 ms latency per call', await benchQuality());
   print('Images: 1 repository, 500 tags with build labels, 50 ms latency per call', await benchImages());
   print('Pipeline: builds changing phase every 31.3 s, virtual clock (ms column: real time to simulate)', await benchPipeline());

@@ -1,5 +1,5 @@
 import { chunk, DESCRIBE_LIMITS, type ArnPage, type DescribeFailure, type EcsApi, type Service } from '../aws/ecs';
-import { mapLimit } from '../concurrency';
+import { limiter } from '../concurrency';
 
 /**
  * One service of a cluster as far as it is known: listed (name only, its description on the
@@ -28,8 +28,8 @@ const byName = (a: ServiceEntry, b: ServiceEntry) => a.name.localeCompare(b.name
  * The services of a cluster, shown while they load. `load` lists the first page, describes the
  * first screen of it (the next page is listed meanwhile) and returns: two round trips. The rest
  * streams in behind it: each page as it is listed (its rows say "loading…"), then described 10
- * a call with bounded parallelism, one page behind the listing, so the whole list costs about
- * (pages + 2) round trips. `onChange` tells when rows changed after `load` returned.
+ * a call with bounded parallelism while the next page is listed, so the whole list costs about
+ * (pages + 1) round trips. `onChange` tells when rows changed after `load` returned.
  *
  * A reload (another `load`) keeps every entry on screen and replaces each as it is described
  * again; services no longer listed go once every page is read. A newer load or an aborted
@@ -107,9 +107,13 @@ export class ServiceList {
     return next;
   }
 
-  /** The rest of the list: pages listed one after another, each described behind it. */
+  /**
+   * The rest of the list: pages listed one after another; each page's describes queue behind
+   * those before it as soon as it is listed, BACKGROUND_DESCRIBES calls in flight at most.
+   */
   private async stream(rest: string[], pending: Promise<ArnPage> | undefined, seen: Set<string>, current: () => boolean, signal: AbortSignal): Promise<void> {
-    let describing = this.describeAll(rest, current, signal);
+    const gate = limiter(BACKGROUND_DESCRIBES);
+    const describing = [this.describeAll(rest, gate, current, signal)];
     let next = pending;
     try {
       while (next) {
@@ -121,15 +125,13 @@ export class ServiceList {
           if (!this.entries.has(arn)) this.set({ state: 'loading', arn, name: serviceNameOfArn(arn) });
         }
         this.onChange();
-        const arns = page.arns;
-        // One page's describes at a time: at most BACKGROUND_DESCRIBES calls in flight.
-        describing = describing.then(() => this.describeAll(arns, current, signal));
+        describing.push(this.describeAll(page.arns, gate, current, signal));
       }
     } catch (err) {
       if (!current()) return;
       this.listError = err;
     }
-    await describing;
+    await Promise.all(describing);
     if (!current()) return;
     this.streaming = false;
     if (!this.listError) {
@@ -140,9 +142,9 @@ export class ServiceList {
     this.onChange();
   }
 
-  private async describeAll(arns: string[], current: () => boolean, signal: AbortSignal): Promise<void> {
-    if (arns.length === 0 || !current()) return;
-    await mapLimit(chunk(arns, DESCRIBE_LIMITS.services), BACKGROUND_DESCRIBES, async (group) => {
+  /** Describes `arns` 10 a call through the gate; never rejects (a failed call marks its rows). */
+  private async describeAll(arns: string[], gate: ReturnType<typeof limiter>, current: () => boolean, signal: AbortSignal): Promise<void> {
+    await Promise.all(chunk(arns, DESCRIBE_LIMITS.services).map((group) => gate(async () => {
       if (!current()) return;
       try {
         const { items, failures } = await this.api.describeServices(this.cluster, group, signal);
@@ -151,7 +153,7 @@ export class ServiceList {
         // Only these rows failed: they say so, the others keep loading.
         if (current()) for (const arn of group) this.set({ state: 'error', arn, name: serviceNameOfArn(arn), error: err });
       }
-    });
+    })));
     if (current()) this.onChange();
   }
 

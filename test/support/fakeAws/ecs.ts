@@ -250,11 +250,14 @@ export class FakeEcs implements FakeService {
       if (names.some((n) => this.brokenDescribes.has(nameOf(n)))) throw new AwsFault('ServerException', 'Service unavailable', 500);
       const services: Json[] = [];
       const failures: Json[] = [];
+      // Tasks by group once per call, not a scan of the cluster per service (2,000-service clusters).
+      const byGroup = new Map<unknown, Json[]>();
+      for (const t of state.tasks) byGroup.set(t.group, [...(byGroup.get(t.group) ?? []), t]);
       for (const n of names) {
         const s = state.services.get(nameOf(n));
         const failed = this.failure(n);
         if (failed) failures.push(failed);
-        else if (s) services.push(this.serviceOut(state, s));
+        else if (s) services.push(this.serviceOut(state, s, byGroup.get(`service:${s.serviceName}`) ?? []));
         else failures.push({ arn: n, reason: 'MISSING' });
       }
       return { services, failures };
@@ -419,8 +422,7 @@ export class FakeEcs implements FakeService {
     });
   }
 
-  private serviceOut(state: ClusterState, s: Json): Json {
-    const tasks = state.tasks.filter((t) => t.group === `service:${s.serviceName}`);
+  private serviceOut(state: ClusterState, s: Json, tasks = state.tasks.filter((t) => t.group === `service:${s.serviceName}`)): Json {
     const running = tasks.filter((t) => t.lastStatus === 'RUNNING').length;
     const pending = tasks.filter((t) => t.lastStatus === 'PENDING').length;
     const rollout = String(s.__rollout);
