@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { describeInChunks, DESCRIBE_LIMITS, type ArnPage, type EcsApi, type Service } from '../../src/core/aws/ecs';
+import { limiter } from '../../src/core/concurrency';
 import { serviceFilterText } from '../../src/core/ecs/present';
 import { BACKGROUND_DESCRIBES, FIRST_SCREEN, ServiceList, serviceNameOfArn } from '../../src/core/ecs/serviceList';
 
@@ -206,5 +207,30 @@ describe('serviceFilterText', () => {
     assert.equal(serviceFilterText('sched', { shown: 3, loaded: 2000, complete: true }), 'filter: sched · 3 of 2,000');
     assert.equal(serviceFilterText('sched', { shown: 3, loaded: 400, complete: false }), 'filter: sched · 3 of 400 so far');
     assert.equal(serviceFilterText('sched'), 'filter: sched');
+  });
+});
+
+describe('limiter', () => {
+  it('runs work as it arrives, never more than the limit at once, in arrival order, through failures', async () => {
+    const gate = limiter(2);
+    let running = 0;
+    let peak = 0;
+    const started: number[] = [];
+    const job = (n: number, fail = false) => gate(async () => {
+      started.push(n);
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, 2));
+      running--;
+      if (fail) throw new Error(`job ${n} failed`);
+      return n;
+    });
+    const first = [job(1), job(2, true), job(3)];
+    await new Promise((r) => setTimeout(r, 1));
+    const later = [job(4), job(5)];
+    const results = await Promise.allSettled([...first, ...later]);
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled']);
+    assert.deepEqual(started, [1, 2, 3, 4, 5]);
+    assert.equal(peak, 2);
   });
 });

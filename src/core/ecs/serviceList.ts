@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { chunk, DESCRIBE_LIMITS, type ArnPage, type DescribeFailure, type EcsApi, type Service } from '../aws/ecs';
 import { limiter } from '../concurrency';
 
@@ -73,6 +74,8 @@ export class ServiceList {
   /** Resolves once the first screen is described; throws if that fails (nothing changes then). */
   async load(signal: AbortSignal): Promise<void> {
     const load = ++this.loads;
+    // Every call in flight listens on the signal: a page listed and 10 describes are expected, not a leak.
+    setMaxListeners(4 * BACKGROUND_DESCRIBES, signal);
     const current = () => load === this.loads && !signal.aborted;
     const first = await this.api.listServicePage(this.cluster, undefined, signal);
     // The next page is listed while the first screen is described.
