@@ -71,6 +71,7 @@ const GENERATED_ROLES = ['api-server', 'scheduler', 'worker', 'triggerer', 'dag-
  * name move as later pages arrive.
  */
 export function generatedServiceNames(count: number): string[] {
+  if (count <= 0) return [];
   const names = Array.from({ length: count }, (_, i) => `team${String(Math.floor(i / GENERATED_ROLES.length)).padStart(4, '0')}-${GENERATED_ROLES[i % GENERATED_ROLES.length]}`);
   // A fixed stride coprime with the count scatters the names over the pages, the same every run.
   let stride = 7919;
