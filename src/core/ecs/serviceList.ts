@@ -136,13 +136,15 @@ export class ServiceList {
     }
     await Promise.all(describing);
     if (!current()) return;
+    const streamed = rest.length > 0 || pending !== undefined;
     this.streaming = false;
     if (!this.listError) {
       this.listedAll = true;
       for (const arn of [...this.entries.keys()]) if (!seen.has(arn)) this.entries.delete(arn);
       this.sortedCache = undefined;
     }
-    this.onChange();
+    // A list that fit the first screen changed nothing after load returned.
+    if (streamed) this.onChange();
   }
 
   /** Describes `arns` 10 a call through the gate; never rejects (a failed call marks its rows). */

@@ -55,6 +55,11 @@ export abstract class KeptNode extends TreeNode {
   /** Drops what `read` kept (reset). */
   protected forget(): void {}
 
+  /** A read is under way: its result will show what is held when it ends. */
+  protected get busyReading(): boolean {
+    return this.reading !== undefined;
+  }
+
   /** What the node showed last, if anything (what a cancelled read leaves on screen). */
   get shown(): TreeNode[] | undefined {
     return this.kept;
@@ -141,8 +146,9 @@ export class ClusterNode extends KeptNode implements ResourceNode {
 
   protected async read(signal: AbortSignal): Promise<void> {
     const list = this.list ?? new ServiceList(await this.ctx.ecs(), this.arn, () => {
-      // Rows streamed in behind the first screen: redraw from what is held (a reset list is ignored).
-      if (list !== this.list) return;
+      // Rows streamed in behind the first screen: redraw from what is held (a reset list is
+      // ignored). While the read is still handing the tree its rows, those rows include this.
+      if (list !== this.list || this.busyReading) return;
       this.keep();
       this.ctx.redraw?.(this);
     });
