@@ -1,6 +1,7 @@
 import { createEcsApi, chunk, type EcsApi } from '../src/core/aws/ecs';
 import { resolveConnection } from '../src/core/aws/connection';
 import { belongsToService, loadServices, PagedTaskList, SelectedTaskList, TaskPager } from '../src/core/ecs/taskPager';
+import { ServiceList } from '../src/core/ecs/serviceList';
 import { silentLogger } from '../src/core/log';
 import { startFakeAwsThread } from '../test/support/fakeAws/worker';
 import { withAwsProfileFiles } from '../test/support/awsProfiles';
@@ -104,6 +105,67 @@ export async function benchExplorer(): Promise<BenchRow[]> {
     await Promise.all([rebuilt.loadMore(), walked.load()]);
     rows.push({ scenario, way: 'rebuild', ms: performance.now() - t, calls: await calls(), note: `${rebuilt.tasks.length} tasks shown ("Load more" progress lost), ${walked.tasks.length} standalone` });
     return rows;
+  } finally {
+    await aws.close();
+    restore();
+  }
+}
+
+const SERVICES = 2000;
+
+/**
+ * A cluster of 2,000 services (e1s users wait minutes for one): ours shows the first screen
+ * after a ListServices page and one round of describes, then streams the rest in; the naive way
+ * lists every page, then describes everything (10 a call, 4 in flight), and shows nothing until
+ * the end. Round trips are the time over the latency (each call waits LATENCY_MS at the fake).
+ */
+export async function benchLargeCluster(): Promise<BenchRow[]> {
+  const restore = withAwsProfileFiles();
+  const aws = await startFakeAwsThread();
+  const calls = async (operation?: string) => ((await aws.control('fake', 'calls')) as { calls: { operation: string }[] }).calls.filter((c) => !operation || c.operation === operation).length;
+  const resetCalls = () => aws.control('fake', 'resetCalls');
+  try {
+    await aws.control('ecs', 'seed', { clusters: [{ name: 'airflow-large', generatedServices: SERVICES }] });
+    await aws.control('fake', 'latency', { ms: LATENCY_MS });
+    const ecs = createEcsApi(await resolveConnection({ profile: 'test', region: 'us-east-1', endpoint: aws.url }), silentLogger);
+    const pages = Math.ceil(SERVICES / 100);
+    const bound = pages * LATENCY_MS;
+    const trips = (ms: number) => `${(ms / LATENCY_MS).toFixed(1)} round trips`;
+    // Warm the HTTP connections so both ways start equal.
+    await Promise.all(Array.from({ length: 10 }, () => ecs.listClusterArns()));
+
+    // The floor: the ListServices pages alone, one after another, as measured here (the machine's
+    // own cost per call on top of the latency shows in it as it does in ours).
+    let t = performance.now();
+    await ecs.listServiceArns('airflow-large');
+    const floor = performance.now() - t;
+
+    await resetCalls();
+    t = performance.now();
+    const list = new ServiceList(ecs, 'airflow-large');
+    await list.load(new AbortController().signal);
+    const oursFirst = performance.now() - t;
+    const firstDescribed = list.services.filter((e) => e.state === 'described').length;
+    const firstListed = list.size;
+    const firstCalls = await calls();
+    await list.settled;
+    const oursAll = performance.now() - t;
+    const oursCalls = await calls();
+    const described = list.services.filter((e) => e.state === 'described').length;
+
+    await resetCalls();
+    t = performance.now();
+    const naive = await loadServices(ecs, 'airflow-large');
+    const naiveAll = performance.now() - t;
+    const naiveCalls = await calls();
+
+    return [
+      { scenario: `${pages} ListServices pages alone`, way: 'floor', ms: floor, calls: pages, note: `${trips(floor)}; nominal ${pages} x ${LATENCY_MS} ms = ${bound} ms` },
+      { scenario: 'first screen of services', way: 'ours', ms: oursFirst, calls: firstCalls, note: `${trips(oursFirst)}; ${firstDescribed} rows described, ${firstListed} listed` },
+      { scenario: 'first screen of services', way: 'naive', ms: naiveAll, calls: naiveCalls, note: `${trips(naiveAll)}: nothing shows before every service is described; naive/ours ${(naiveAll / oursFirst).toFixed(1)}x` },
+      { scenario: `all ${SERVICES.toLocaleString('en-US')} services described`, way: 'ours', ms: oursAll, calls: oursCalls, note: `${trips(oursAll)}; ${(oursAll / floor).toFixed(2)}x the ListServices pages alone, ${(oursAll / bound).toFixed(2)}x nominal ${bound} ms (target ≤ 1.3); ${described} described` },
+      { scenario: `all ${SERVICES.toLocaleString('en-US')} services described`, way: 'naive', ms: naiveAll, calls: naiveCalls, note: `${trips(naiveAll)}; ${(naiveAll / floor).toFixed(2)}x the pages alone, ${(naiveAll / bound).toFixed(2)}x nominal; ${naive.items.length} described; naive/ours ${(naiveAll / oursAll).toFixed(2)}x` },
+    ];
   } finally {
     await aws.close();
     restore();

@@ -1,4 +1,4 @@
-import { benchExplorer, type BenchRow } from './explorer';
+import { benchExplorer, benchLargeCluster, type BenchRow } from './explorer';
 import { benchQuality } from './quality';
 import { benchImages } from './images';
 import { benchPipeline } from './pipeline';
@@ -20,6 +20,7 @@ const wanted = (part: string) => only.length === 0 || only.includes(part);
 
 async function main(): Promise<void> {
   if (wanted('explorer')) print('Explorer: 1 cluster, 1 service, 1,000 running tasks, 50 ms latency per call', await benchExplorer());
+  if (wanted('largeCluster')) print('Explorer: a cluster of 2,000 services, 50 ms latency per call', await benchLargeCluster());
   if (wanted('quality')) print('Quality: 10,000 SonarCloud issues on 500 files, 50 ms latency per call', await benchQuality());
   if (wanted('images')) print('Images: 1 repository, 500 tags with build labels, 50 ms latency per call', await benchImages());
   if (wanted('pipeline')) print('Pipeline: builds changing phase every 31.3 s, virtual clock (ms column: real time to simulate)', await benchPipeline());

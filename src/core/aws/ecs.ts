@@ -4,6 +4,7 @@ import {
   paginateListServices,
   DescribeClustersCommand,
   DescribeServicesCommand,
+  ListServicesCommand,
   ListTasksCommand,
   DescribeTasksCommand,
   StopTaskCommand,
@@ -77,6 +78,8 @@ export interface EcsApi {
   /** Any number of clusters: sent 100 at a time, as the API allows. */
   describeClusters(arns: string[], signal?: AbortSignal): Promise<Described<Cluster>>;
   listServiceArns(cluster: string, signal?: AbortSignal): Promise<string[]>;
+  /** One ListServices page (up to 100 ARNs) from `nextToken`. */
+  listServicePage(cluster: string, nextToken?: string, signal?: AbortSignal): Promise<ArnPage>;
   /** Any number of services: sent 10 at a time, as the API allows. */
   describeServices(cluster: string, arns: string[], signal?: AbortSignal): Promise<Described<Service>>;
   listTaskArns(cluster: string, filter: TaskFilter, nextToken?: string, signal?: AbortSignal): Promise<ArnPage>;
@@ -157,6 +160,13 @@ export function createEcsApi(conn: AwsConnection, logger: Logger): EcsApi {
         for await (const page of paginateListServices({ client, pageSize: 100 }, { cluster }, { abortSignal: signal })) arns.push(...(page.serviceArns ?? []));
         return arns;
       }),
+
+    listServicePage: async (cluster, nextToken, signal) => {
+      const out = await call('ListServices', () =>
+        client.send(new ListServicesCommand({ cluster, nextToken, maxResults: 100 }), { abortSignal: signal }),
+      );
+      return { arns: out.serviceArns ?? [], nextToken: out.nextToken };
+    },
 
     describeServices: (cluster, arns, signal) =>
       describeInChunks(arns, DESCRIBE_LIMITS.services, async (services) => {

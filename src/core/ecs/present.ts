@@ -217,6 +217,20 @@ export function containerView(container: Container, build: ContainerBuild = {}):
   };
 }
 
+/** A service listed but not described yet: its name and that its counts are on the way. */
+export function loadingServiceView(name: string): NodeView {
+  return { label: name, description: 'loading…', tooltip: `### Service ${escapeMd(name)}\n\nListed; its description is loading.`, tone: 'progress' };
+}
+
+/**
+ * The cluster row's description while its services are filtered: "filter: sched · 3 of 2,000"
+ * ("so far" while pages still load); only the filter before the services are read.
+ */
+export function serviceFilterText(filter: string, rows?: { shown: number; loaded: number; complete: boolean }): string {
+  if (!rows) return `filter: ${filter}`;
+  return `filter: ${filter} · ${rows.shown.toLocaleString('en-US')} of ${rows.loaded.toLocaleString('en-US')}${rows.complete ? '' : ' so far'}`;
+}
+
 /** The row for a resource ECS listed but could not describe: "Could not describe task 1a2b3c4d: MISSING". */
 export function failureText(kind: 'cluster' | 'service' | 'task', failure: DescribeFailure): string {
   const name = kind === 'task' ? shortTaskId(failure.arn) : arnName(failure.arn);

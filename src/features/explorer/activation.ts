@@ -13,6 +13,7 @@ import type { NodeContext } from './nodes';
 import { refresh } from './commands/refresh';
 import { loadMore } from './commands/loadMore';
 import { retry } from './commands/retry';
+import { filterServices } from './commands/filterServices';
 import { copyArn } from './commands/copyArn';
 import { openInConsole } from './commands/openInConsole';
 import { openAirflowUi } from './commands/openAirflowUi';
@@ -63,6 +64,7 @@ export function activateExplorer(context: vscode.ExtensionContext, services: Exp
     [COMMANDS.refresh]: refresh,
     [COMMANDS.loadMore]: loadMore,
     [COMMANDS.retry]: retry,
+    [COMMANDS.filterServices]: filterServices,
     [COMMANDS.copyArn]: copyArn,
     [COMMANDS.openInConsole]: openInConsole,
     [COMMANDS.openAirflowUi]: openAirflowUi,

@@ -42,12 +42,18 @@ export class ClusterTreeProvider extends NodeTreeProvider {
       generation: () => this.generation,
       signal: () => this.controller.signal,
       deployments: (clusterArn, serviceArn) => new DeploymentsNode(this.ctx, clusterArn, serviceArn),
+      redraw: (node) => this.changed.fire(node),
     };
   }
 
   /** The root was read at least once (the view has shown something). */
   get loaded(): boolean {
     return this.shown !== undefined;
+  }
+
+  /** The cluster row for `arn`, if the view shows it. */
+  cluster(arn: string): ClusterNode | undefined {
+    return this.clusters.get(arn);
   }
 
   /** A node: read again from scratch. No node: everything on screen, in place. */

@@ -6,6 +6,7 @@ export const COMMANDS = {
   refresh: 'airflowEcs.explorer.refresh',
   loadMore: 'airflowEcs.explorer.loadMore',
   retry: 'airflowEcs.explorer.retry',
+  filterServices: 'airflowEcs.explorer.filterServices',
   copyArn: 'airflowEcs.copyArn',
   openInConsole: 'airflowEcs.openInConsole',
   openAirflowUi: 'airflowEcs.openAirflowUi',

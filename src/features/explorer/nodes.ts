@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import { airflowRole, ROLE_LABELS, servesUi, type AirflowRole } from '../../core/airflow/roles';
 import type { Cluster, Container, DescribeFailure, EcsApi, Service, Task } from '../../core/aws/ecs';
-import { clusterView, containerView, failureText, recentlyStopped, serviceView, taskView, type ContainerBuild } from '../../core/ecs/present';
-import { belongsToService, loadServices, PagedTaskList, SelectedTaskList } from '../../core/ecs/taskPager';
+import { clusterView, containerView, failureText, loadingServiceView, recentlyStopped, serviceFilterText, serviceView, taskView, type ContainerBuild } from '../../core/ecs/present';
+import { ServiceList, type ServiceEntry } from '../../core/ecs/serviceList';
+import { belongsToService, PagedTaskList, SelectedTaskList } from '../../core/ecs/taskPager';
+import { describeFailure } from '../../platform/errors';
 import { viewItem } from '../../platform/treeItems';
 import { ErrorNode, LoadMoreNode, MessageNode, TreeNode } from '../../platform/nodeTree';
 import { COMMANDS } from './commandIds';
@@ -22,6 +24,8 @@ export interface NodeContext {
   signal?(): AbortSignal;
   /** The "Deployments" child of a service (deploymentNodes.ts; made here so nodes.ts needs no import of it). */
   deployments?(clusterArn: string, serviceArn: string): KeptNode;
+  /** Draws a node and its children again from what it holds (rows that streamed in). */
+  redraw?(node: TreeNode): void;
 }
 
 /** A node backed by one AWS resource: it has an ARN, a console page and a JSON view. */
@@ -52,6 +56,11 @@ export abstract class KeptNode extends TreeNode {
   protected abstract nodes(): TreeNode[];
   /** Drops what `read` kept (reset). */
   protected forget(): void {}
+
+  /** A read is under way: its result will show what is held when it ends. */
+  protected get busyReading(): boolean {
+    return this.reading !== undefined;
+  }
 
   /** What the node showed last, if anything (what a cancelled read leaves on screen). */
   get shown(): TreeNode[] | undefined {
@@ -99,8 +108,11 @@ function failureNodes(parent: TreeNode, kind: 'service' | 'task', failures: Desc
 
 export class ClusterNode extends KeptNode implements ResourceNode {
   readonly kind = 'cluster';
-  private services = new Map<string, ServiceNode>();
-  private failures: DescribeFailure[] = [];
+  private list: ServiceList | undefined;
+  /** The node of each service row, kept across redraws and refreshes (expansion survives). */
+  private services = new Map<string, { entry: ServiceEntry; node: ServiceNode }>();
+  /** The part of a service name the rows are narrowed to ('' shows every service); kept across refreshes. */
+  private nameFilter = '';
   readonly standalone: TaskGroupNode;
 
   constructor(ctx: NodeContext, public resource: Cluster) {
@@ -111,36 +123,74 @@ export class ClusterNode extends KeptNode implements ResourceNode {
   get arn() { return this.resource.clusterArn ?? ''; }
   get clusterArn() { return this.arn; }
   get name() { return this.resource.clusterName ?? ''; }
+  get filter() { return this.nameFilter; }
 
   /** The service node of this cluster named `name`, if its services were read. */
   service(name: string): ServiceNode | undefined {
-    return [...this.services.values()].find((s) => s.name === name);
+    return [...this.services.values()].find((s) => s.node.name === name)?.node;
+  }
+
+  /** Narrows the rows to services whose name contains `text` ('' clears), from what is loaded: no AWS call. */
+  setFilter(text: string): void {
+    this.nameFilter = text.trim();
+    if (this.list) this.keep();
   }
 
   treeItem() {
-    return viewItem(this.id, clusterView(this.resource), vscode.TreeItemCollapsibleState.Collapsed, 'airflowEcs.cluster', 'server-environment');
+    const view = clusterView(this.resource);
+    const list = this.list;
+    const loading = list?.streaming ? ` · loading ${list.size.toLocaleString('en-US')} of ${(this.resource.activeServicesCount ?? list.size).toLocaleString('en-US')}…` : '';
+    const description = this.nameFilter
+      ? serviceFilterText(this.nameFilter, list && { shown: this.matching(list).length, loaded: list.size, complete: !list.streaming })
+      : `${view.description}${loading}`;
+    return viewItem(this.id, { ...view, description }, vscode.TreeItemCollapsibleState.Collapsed, 'airflowEcs.cluster', 'server-environment');
   }
 
   protected async read(signal: AbortSignal): Promise<void> {
-    const { items, failures } = await loadServices(await this.ctx.ecs(), this.arn, signal);
-    const next = new Map<string, ServiceNode>();
-    for (const s of items) {
-      const arn = s.serviceArn ?? '';
-      const kept = this.services.get(arn);
-      if (kept) kept.resource = s;
-      next.set(arn, kept ?? new ServiceNode(this.ctx, this.arn, s));
-    }
-    this.services = next;
-    this.failures = failures;
+    const list = this.list ?? new ServiceList(await this.ctx.ecs(), this.arn, () => {
+      // Rows streamed in behind the first screen: redraw from what is held (a reset list is
+      // ignored). While the read is still handing the tree its rows, those rows include this.
+      if (list !== this.list || this.busyReading) return;
+      this.keep();
+      this.ctx.redraw?.(this);
+    });
+    this.list = list;
+    await list.load(signal);
+  }
+
+  private matching(list: ServiceList): ServiceEntry[] {
+    const needle = this.nameFilter.toLowerCase();
+    return needle ? list.services.filter((e) => e.name.toLowerCase().includes(needle)) : list.services;
   }
 
   protected nodes(): TreeNode[] {
-    return [...this.services.values(), ...failureNodes(this, 'service', this.failures), this.standalone];
+    const list = this.list;
+    if (!list) return [this.standalone];
+    const next = new Map<string, { entry: ServiceEntry; node: ServiceNode }>();
+    const rows: TreeNode[] = [];
+    for (const entry of list.services) {
+      if (entry.state === 'failed' || entry.state === 'error') continue;
+      const kept = this.services.get(entry.arn);
+      const node = kept?.node ?? new ServiceNode(this.ctx, this.arn, { serviceArn: entry.arn, serviceName: entry.name });
+      // Only a changed entry replaces what the node shows (an action may have described it since).
+      if (entry.state === 'described' && kept?.entry !== entry) node.resource = entry.service;
+      node.loading = entry.state === 'loading' && !kept?.node.resource.status;
+      next.set(entry.arn, { entry, node });
+    }
+    this.services = next;
+    for (const entry of this.matching(list)) {
+      if (entry.state === 'failed') rows.push(new ErrorNode(`${this.id}#failed:${entry.arn}`, failureText('service', entry.failure), this, COMMANDS.retry));
+      else if (entry.state === 'error') rows.push(new ErrorNode(`${this.id}#failed:${entry.arn}`, `Could not describe service ${entry.name}: ${describeFailure(entry.error).message}`, this, COMMANDS.retry));
+      else rows.push(next.get(entry.arn)!.node);
+    }
+    if (this.nameFilter && rows.length === 0) rows.push(new MessageNode(`${this.id}#nomatch`, `No service name contains "${this.nameFilter}"${list.streaming ? ' so far' : ''}`));
+    if (list.listError) rows.push(new ErrorNode(`${this.id}#listError`, `Listed ${list.size.toLocaleString('en-US')} services, then could not list the rest: ${describeFailure(list.listError).message}`, this, COMMANDS.retry));
+    return [...rows, this.standalone];
   }
 
   protected forget(): void {
+    this.list = undefined;
     this.services.clear();
-    this.failures = [];
     this.standalone.reset();
   }
 }
@@ -148,6 +198,8 @@ export class ClusterNode extends KeptNode implements ResourceNode {
 export class ServiceNode extends KeptNode implements ResourceNode {
   readonly kind = 'service';
   private list: PagedTaskList | undefined;
+  /** Listed, its description still on the way: the row says so and offers no action that needs it. */
+  loading = false;
   readonly stopped: TaskGroupNode;
   readonly deployments: KeptNode | undefined;
 
@@ -166,6 +218,7 @@ export class ServiceNode extends KeptNode implements ResourceNode {
   }
 
   treeItem() {
+    if (this.loading) return viewItem(this.id, loadingServiceView(this.name), vscode.TreeItemCollapsibleState.Collapsed, 'airflowEcs.service.loading');
     const role = this.role;
     // Services that serve the Airflow UI get `.ui`: Open Airflow UI is offered on them.
     const contextValue = servesUi(role) ? 'airflowEcs.service.ui' : 'airflowEcs.service';

@@ -414,8 +414,9 @@ describe('Clusters view in a real extension host', () => {
     assert.equal(roots.at(-1)?.item.contextValue, 'airflowEcs.error');
     const prod = roots.find((r) => r.label === 'prod')!;
     const services = await children(prod.node);
-    assert.deepEqual(services.map((s) => s.label), ['worker', 'Could not describe service gone: MISSING', 'Standalone tasks']);
-    const worker = services[0];
+    // The row stays where the service sorts by name.
+    assert.deepEqual(services.map((s) => s.label), ['Could not describe service gone: MISSING', 'worker', 'Standalone tasks']);
+    const worker = services[1];
     const rows = await children(worker.node);
     assert.equal(rows.filter((c) => c.item.contextValue === 'airflowEcs.task.running').length, 2);
     assert.ok(rows.some((r) => r.label === `Could not describe task ${missing.split('/').pop()!.slice(0, 8)}: MISSING`), rows.map((r) => r.label).join(', '));

@@ -97,10 +97,32 @@ export interface SeedCluster {
   name: string;
   capacityProviders?: string[];
   services?: SeedService[];
+  /** Adds this many generated services (see generatedServiceNames), one running task each. */
+  generatedServices?: number;
   standaloneTasks?: SeedTask[];
 }
 
 type Json = Record<string, unknown>;
+
+const GENERATED_ROLES = ['api-server', 'scheduler', 'worker', 'triggerer', 'dag-processor'];
+
+/**
+ * Names of a large cluster's services, `team0042-scheduler`, five Airflow roles per team, in the
+ * order ListServices returns them: not by name (ECS lists in no name order), so rows sorted by
+ * name move as later pages arrive.
+ */
+export function generatedServiceNames(count: number): string[] {
+  if (count <= 0) return [];
+  const names = Array.from({ length: count }, (_, i) => `team${String(Math.floor(i / GENERATED_ROLES.length)).padStart(4, '0')}-${GENERATED_ROLES[i % GENERATED_ROLES.length]}`);
+  // A fixed stride coprime with the count scatters the names over the pages, the same every run.
+  let stride = 7919;
+  while (gcd(stride, count) !== 1) stride++;
+  return names.map((_, i) => names[(i * stride) % count]);
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
+}
 
 interface ClusterState {
   cluster: Json;
@@ -147,8 +169,11 @@ export class FakeEcs implements FakeService {
   private deploymentMs = Infinity;
   /** Operations this endpoint answers with UnknownOperationException, as an older one does. */
   private unknown = new Set<string>();
+  /** Services whose DescribeServices call answers 500, whatever else it asks for (a backend shard down). */
+  private brokenDescribes = new Set<string>();
 
   reset(): void {
+    this.brokenDescribes.clear();
     this.clusters.clear();
     this.taskDefinitions.clear();
     this.schedulerDelayMs = 0;
@@ -205,6 +230,7 @@ export class FakeEcs implements FakeService {
       };
       this.clusters.set(c.name, state);
       for (const s of c.services ?? []) this.addService(state, s);
+      for (const name of generatedServiceNames(c.generatedServices ?? 0)) this.addService(state, { name, desiredCount: 1 });
       for (const t of c.standaloneTasks ?? []) state.tasks.push(this.makeTask(c.name, t, `family:${t.family}`, 'ecs-cli/run'));
     }
   }
@@ -253,6 +279,10 @@ export class FakeEcs implements FakeService {
     deployments: (body: Json) => {
       const s = this.cluster(String(body.cluster)).services.get(String(body.service));
       return { serviceDeployments: [...(s?.__history as string[] ?? [])].reverse().map((a) => this.serviceDeployments.get(a)) };
+    },
+    /** `{ names }`: a DescribeServices call naming any of these services fails with a 500, every time. */
+    breakDescribe: (body: Json) => {
+      for (const n of body.names as string[]) this.brokenDescribes.add(n);
     },
   };
 
@@ -376,13 +406,17 @@ export class FakeEcs implements FakeService {
       const state = this.cluster(String(input.cluster ?? 'default'));
       const names = input.services as string[];
       if (names.length > 10) throw new AwsFault('InvalidParameterException', 'services can have at most 10 items.');
+      if (names.some((n) => this.brokenDescribes.has(nameOf(n)))) throw new AwsFault('ServerException', 'Service unavailable', 500);
       const services: Json[] = [];
       const failures: Json[] = [];
+      // Tasks by group once per call, not a scan of the cluster per service (2,000-service clusters).
+      const byGroup = new Map<unknown, Json[]>();
+      for (const t of state.tasks) byGroup.set(t.group, [...(byGroup.get(t.group) ?? []), t]);
       for (const n of names) {
         const s = state.services.get(nameOf(n));
         const failed = this.failure(n);
         if (failed) failures.push(failed);
-        else if (s) services.push(this.serviceOut(state, s));
+        else if (s) services.push(this.serviceOut(state, s, byGroup.get(`service:${s.serviceName}`) ?? []));
         else failures.push({ arn: n, reason: 'MISSING' });
       }
       return { services, failures };
@@ -737,8 +771,7 @@ export class FakeEcs implements FakeService {
     });
   }
 
-  private serviceOut(state: ClusterState, s: Json): Json {
-    const tasks = state.tasks.filter((t) => t.group === `service:${s.serviceName}`);
+  private serviceOut(state: ClusterState, s: Json, tasks = state.tasks.filter((t) => t.group === `service:${s.serviceName}`)): Json {
     const running = tasks.filter((t) => t.lastStatus === 'RUNNING').length;
     const pending = tasks.filter((t) => t.lastStatus === 'PENDING').length;
     const rollout = String(s.__rollout);
