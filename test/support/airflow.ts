@@ -25,7 +25,8 @@ export interface TestAirflow {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function startAirflow(opts: { dagsFolder: string; timeoutMs?: number }): Promise<TestAirflow> {
+/** `env`: more AIRFLOW__* settings, e.g. a short AIRFLOW__API_AUTH__JWT_EXPIRATION_TIME. */
+export async function startAirflow(opts: { dagsFolder: string; timeoutMs?: number; env?: Record<string, string> }): Promise<TestAirflow> {
   const bin = pythonToolBin('airflow');
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'airflow-ecs-airflow-'));
   const port = await freePort();
@@ -42,6 +43,7 @@ export async function startAirflow(opts: { dagsFolder: string; timeoutMs?: numbe
     AIRFLOW__API__PORT: String(port),
     AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL: '5',
     AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK: 'false',
+    ...opts.env,
   };
   // Its own process group, so stop() ends standalone and every component it started.
   const child: ChildProcess = spawn(path.join(bin, 'airflow'), ['standalone'], { env, cwd: home, stdio: ['ignore', log, log], detached: true });
