@@ -30,6 +30,8 @@ export async function startAirflow(opts: { dagsFolder: string; timeoutMs?: numbe
   const bin = pythonToolBin('airflow');
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'airflow-ecs-airflow-'));
   const port = await freePort();
+  // Tasks report to the api-server's execution API; its log servers need ports no other Airflow on the machine holds.
+  const [workerLogPort, triggerLogPort] = [await freePort(), await freePort()];
   const url = `http://127.0.0.1:${port}`;
   const log = fs.openSync(path.join(home, 'standalone.log'), 'a');
   const env: NodeJS.ProcessEnv = {
@@ -43,6 +45,9 @@ export async function startAirflow(opts: { dagsFolder: string; timeoutMs?: numbe
     AIRFLOW__API__PORT: String(port),
     AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL: '5',
     AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK: 'false',
+    AIRFLOW__CORE__EXECUTION_API_SERVER_URL: `${url}/execution/`,
+    AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT: String(workerLogPort),
+    AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT: String(triggerLogPort),
     ...opts.env,
   };
   // Its own process group, so stop() ends standalone and every component it started.

@@ -6,6 +6,7 @@ import {
 } from '../../src/core/airflow/runs';
 import { renderLogAnswer, renderLogEntry, TaskLogSource, type LogAnswer, type StructuredLogLine } from '../../src/core/airflow/taskLogs';
 import { LogTail } from '../../src/core/logs/logTail';
+import { AirflowProblem } from '../../src/core/airflow/client';
 
 const root = path.resolve(__dirname, '../../..');
 const failedTry = JSON.parse(fs.readFileSync(path.join(root, 'test/fixtures/airflow-log-failed-try.json'), 'utf8')) as LogAnswer;
@@ -85,7 +86,7 @@ class SimulatedTask {
     return recordingApi('v2', (c) => {
       if (this.failNext > 0) {
         this.failNext--;
-        throw Object.assign(new Error('Airflow at http://x answered GET with HTTP 502.'), { kind: 'http', status: 502 });
+        throw new AirflowProblem('http', 'Airflow at http://x answered GET with HTTP 502.', 502);
       }
       if (!c.path.includes('/logs/')) return { dag_id: 'd', task_id: 't', state: this.state, try_number: this.tryNumber, map_index: -1 };
       if (this.state === 'queued') return { content: this.header, continuation_token: null };
@@ -157,7 +158,7 @@ describe('Airflow task logs: following a try', () => {
 
   it('an auth failure is not retried: the tail stops with the sentence the client gave', async () => {
     const api = recordingApi('v2', () => {
-      throw Object.assign(new Error('Airflow at http://x did not accept the credentials: Invalid token'), { kind: 'auth', status: 401 });
+      throw new AirflowProblem('auth', 'Airflow at http://x did not accept the credentials: Invalid token', 401);
     });
     const notices: string[] = [];
     const tail = new LogTail(new TaskLogSource(api, { dagId: 'd', runId: 'r', taskId: 't', mapIndex: -1, tryNumber: 1 }), { deliver: () => undefined, notice: (n) => notices.push(n) }, { since: 0, pollMs: 10 });
@@ -251,11 +252,11 @@ describe('Airflow runs: the requests', () => {
   });
 
   it('knows which failures pass by themselves', () => {
-    assert.equal(isTransient({ kind: 'network' }), true);
-    assert.equal(isTransient({ kind: 'http', status: 503 }), true);
-    assert.equal(isTransient({ kind: 'html', status: 502 }), true);
-    assert.equal(isTransient({ kind: 'http', status: 409 }), false);
-    assert.equal(isTransient({ kind: 'auth', status: 401 }), false);
+    assert.equal(isTransient(new AirflowProblem('network', 'x')), true);
+    assert.equal(isTransient(new AirflowProblem('http', 'x', 503)), true);
+    assert.equal(isTransient(new AirflowProblem('html', 'x', 502)), true);
+    assert.equal(isTransient(new AirflowProblem('http', 'x', 409)), false);
+    assert.equal(isTransient(new AirflowProblem('auth', 'x', 401)), false);
     assert.equal(isTransient(new Error('x')), false);
   });
 });

@@ -2,11 +2,12 @@
 // DAG's params), list, clear, mark, pause. Airflow 3 (/api/v2) and Airflow 2 (/api/v1) differ in
 // a few fields; each difference is named where it is handled.
 import { sleep } from '../logs/rateLimiter';
+import { AirflowProblem, type AirflowApiVersion } from './client';
 
 /** What this module needs of the REST client: paths are below the API root (`/dags/...`). */
 export interface AirflowApi {
   /** 'v2' for Airflow 3, 'v1' for Airflow 2, as the client detected it. */
-  readonly api: 'v1' | 'v2';
+  readonly api: AirflowApiVersion;
   get<T>(path: string, query?: Record<string, string | number | boolean | undefined>, signal?: AbortSignal): Promise<T>;
   post<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T>;
   patch<T>(path: string, body: unknown, query?: Record<string, string | number | boolean | undefined>, signal?: AbortSignal): Promise<T>;
@@ -49,7 +50,8 @@ const enc = encodeURIComponent;
 
 /** A failure that passes by itself (the network, a timeout, a 5xx or 429, a proxy's error page while Airflow restarts): read again. */
 export function isTransient(err: unknown): boolean {
-  const { kind, status } = (err ?? {}) as { kind?: string; status?: number };
+  if (!(err instanceof AirflowProblem)) return false;
+  const { kind, status } = err;
   if (kind === 'network' || kind === 'timeout') return true;
   return (kind === 'http' || kind === 'html') && status !== undefined && (status >= 500 || status === 429);
 }
