@@ -113,3 +113,12 @@ export async function startAirflow(opts: { dagsFolder: string; timeoutMs?: numbe
   };
   return { url, username, password, home, token, get, waitFor, stop };
 }
+
+/** A temp DAG folder with the sample DAGs and the test-only ones (test/fixtures/airflow-dags); removed by the caller. */
+export function seededDagsFolder(repoRoot: string): string {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'airflow-ecs-dags-'));
+  for (const from of [path.join(repoRoot, 'sample-dags', 'dags'), path.join(repoRoot, 'test', 'fixtures', 'airflow-dags')]) {
+    for (const name of fs.readdirSync(from).filter((n) => n.endsWith('.py'))) fs.copyFileSync(path.join(from, name), path.join(folder, name));
+  }
+  return folder;
+}

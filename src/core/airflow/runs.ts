@@ -248,9 +248,12 @@ export function defaultConfText(params: readonly DagParam[]): string {
   return JSON.stringify(conf);
 }
 
-/** Starts a run now. Airflow 3 requires `logical_date` in the body and accepts null (no data interval). */
-export async function triggerRun(api: AirflowApi, dagId: string, conf: Record<string, unknown>, signal?: AbortSignal): Promise<DagRun> {
-  const body = api.api === 'v2' ? { logical_date: null, conf } : { conf };
+/**
+ * Starts a run now. Airflow 3 requires `logical_date` in the body and accepts null (no data
+ * interval); without `runId` Airflow names the run (manual__<time>).
+ */
+export async function triggerRun(api: AirflowApi, dagId: string, conf: Record<string, unknown>, signal?: AbortSignal, runId?: string): Promise<DagRun> {
+  const body = { ...(runId ? { dag_run_id: runId } : {}), ...(api.api === 'v2' ? { logical_date: null } : {}), conf };
   return toRun(await api.post<RawRun>(`/dags/${enc(dagId)}/dagRuns`, body, signal));
 }
 
