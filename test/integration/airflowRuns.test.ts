@@ -43,6 +43,12 @@ describe('Airflow runs and task logs against a real Airflow 3', function () {
     }
   };
 
+  /** The try's end, or the reason the tail stopped before it. */
+  const ended = (source: TaskLogSource, tail: LogTail): Promise<string> => Promise.race([
+    source.finished,
+    tail.done.then(() => { throw new Error(`the tail stopped (${tail.mode}): ${String(tail.failure)}`); }),
+  ]);
+
   it('pauses and unpauses a DAG', async () => {
     await setPaused(client, 'etl_taskflow', false);
     assert.equal((await airflow.get<{ is_paused: boolean }>('/dags/etl_taskflow')).is_paused, false);
@@ -76,7 +82,7 @@ describe('Airflow runs and task logs against a real Airflow 3', function () {
     const watcher = setInterval(() => {
       if (shown.some((l) => l.includes('line 1 of 16')) && !shown.some((l) => l.includes('done counting'))) sawWhileRunning = Math.max(sawWhileRunning, shown.filter((l) => / line \d+ of 16/.test(l)).length);
     }, 100);
-    const note = await source.finished;
+    const note = await ended(source, tail);
     clearInterval(watcher);
     tail.stop();
     await tail.done;
@@ -106,7 +112,7 @@ describe('Airflow runs and task logs against a real Airflow 3', function () {
     const source = new TaskLogSource(client, { dagId: run.dagId, runId: run.runId, taskId: 'check_orders', mapIndex: -1, tryNumber: 1 });
     const shown: string[] = [];
     const tail = new LogTail(source, { deliver: (events) => shown.push(...events.map((e) => e.message)), notice: () => undefined }, { since: 0, pollMs: 200 });
-    assert.equal(await source.finished, 'The task ended: failed. The log above is complete.');
+    assert.equal(await ended(source, tail), 'The task ended: failed. The log above is complete.');
     tail.stop();
     await tail.done;
     assert.ok(shown.some((l) => /ERROR - Task failed with exception/.test(l)), shown.join('\n'));

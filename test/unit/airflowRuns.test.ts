@@ -72,6 +72,8 @@ class SimulatedTask {
   tryNumber = 1;
   written: StructuredLogLine[] = [];
   failNext = 0;
+  /** Reads of the task instance that find none yet (the scheduler has not created it). */
+  missing = 2;
   readonly header: StructuredLogLine[] = [{ event: '::group::Log message source details' }, { event: '/logs/attempt=1.log' }, { event: '::endgroup::' }];
   private t = Date.parse('2026-12-01T12:00:00Z');
 
@@ -87,6 +89,10 @@ class SimulatedTask {
       if (this.failNext > 0) {
         this.failNext--;
         throw new AirflowProblem('http', 'Airflow at http://x answered GET with HTTP 502.', 502);
+      }
+      if (!c.path.includes('/logs/') && this.missing > 0) {
+        this.missing--;
+        throw new AirflowProblem('notFound', 'Airflow at http://x says: TaskInstance not found', 404, 'TaskInstance not found');
       }
       if (!c.path.includes('/logs/')) return { dag_id: 'd', task_id: 't', state: this.state, try_number: this.tryNumber, map_index: -1 };
       if (this.state === 'queued') return { content: this.header, continuation_token: null };
@@ -106,7 +112,7 @@ const until = async (what: string, check: () => boolean, ms = 5000) => {
 };
 
 describe('Airflow task logs: following a try', () => {
-  it('delivers every line once, in order, through queued, running, a failing read and the end, then says the try ended', async () => {
+  it('delivers every line once, in order, through a task instance not created yet, queued, running, a failing read and the end, then says the try ended', async () => {
     const task = new SimulatedTask();
     const api = task.api();
     const source = new TaskLogSource(api, { dagId: 'd', runId: 'r', taskId: 't', mapIndex: -1, tryNumber: 1 });

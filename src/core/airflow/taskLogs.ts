@@ -2,6 +2,7 @@
 // try ends. Airflow 3 answers with structured lines (JSON objects), Airflow 2 with text; both
 // become text lines the log grammar colours (`[timestamp] LEVEL - message`).
 import type { FetchPlan, LogEvent } from '../logs/dedup';
+import { AirflowProblem } from './client';
 import { TransientSourceError, type LogSource } from '../logs/logTail';
 import { getTaskInstance, isTransient, taskInstancePath, TRY_DONE, type AirflowApi } from './runs';
 
@@ -149,6 +150,8 @@ export class TaskLogSource implements LogSource {
       if (ended) this.endNote = ended;
       return events;
     } catch (err) {
+      // A task instance the scheduler has not created yet (a run just triggered) appears in a moment.
+      if (err instanceof AirflowProblem && err.kind === 'notFound') throw new TransientSourceError(`${this.target.taskId} has no try ${this.target.tryNumber} yet (${err.message}).`);
       throw isTransient(err) ? new TransientSourceError((err as Error).message) : err;
     }
   }

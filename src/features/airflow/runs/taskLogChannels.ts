@@ -35,21 +35,20 @@ export class TaskLogChannels implements vscode.Disposable {
       return open;
     }
     const api = await this.client();
-    let session: TailSession | undefined;
     const title = `${target.dagId} › ${target.taskId} try ${target.tryNumber}`;
     // A fresh source on every (re)start: a restarted tail reads the log again from its start.
     const source = () => {
       const s = new TaskLogSource(api, target);
       void s.finished.then(async (note) => {
         const current = session;
-        if (!current || this.tails.find(key) !== current) return;
+        if ( this.tails.find(key) !== current) return;
         current.notice(note);
         await this.tails.release(current);
         this.keep(key, current);
       });
       return s;
     };
-    session = this.tails.startSource(key, title, source, formatMessage, channelName(target), { pollMs: this.pollMs }, `Following the log of ${title} from its start until the try ends.`);
+    const session: TailSession = this.tails.startSource(key, title, source, formatMessage, channelName(target), { pollMs: this.pollMs }, `Following the log of ${title} from its start until the try ends.`);
     this.ended.get(key)?.dispose();
     this.ended.delete(key);
     return session;
