@@ -2,6 +2,7 @@
 // the sample DAGs and the test-only slow_log_test.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { AirflowClient, AirflowProblem } from '../../src/core/airflow/client';
 import {
   checkConf, clearTaskInstances, dagParams, defaultConfText, followRun, getTaskInstance, listRuns, listTaskInstances, markRun, setPaused, triggerRun, type DagRun, type TaskInstance,
@@ -10,6 +11,7 @@ import { TaskLogSource } from '../../src/core/airflow/taskLogs';
 import { LogTail } from '../../src/core/logs/logTail';
 import { seededDagsFolder, startAirflow, type TestAirflow } from '../support/airflow';
 import { repoRoot } from '../support/codeServer';
+import { seedFromFolder, startFakeAirflow, type FakeAirflow } from '../support/fakeAirflow';
 
 describe('Airflow runs and task logs against a real Airflow 3', function () {
   this.timeout(300_000);
@@ -131,5 +133,47 @@ describe('Airflow runs and task logs against a real Airflow 3', function () {
     await assert.rejects(triggerRun(client, 'not_deployed_yet', {}), (err: unknown) => err instanceof AirflowProblem && err.kind === 'notFound' && /not_deployed_yet/.test(err.message));
     await triggerRun(client, 'bad_tempfile_example', {}, undefined, 'fixed_run_id');
     await assert.rejects(triggerRun(client, 'bad_tempfile_example', {}, undefined, 'fixed_run_id'), (err: unknown) => err instanceof AirflowProblem && err.status === 409);
+  });
+});
+
+describe('Airflow runs against the demo\'s fake Airflow (its simulated runs)', () => {
+  let fake: FakeAirflow;
+  let client: AirflowClient;
+  before(async () => {
+    fake = await startFakeAirflow();
+    seedFromFolder(fake, path.join(repoRoot, 'sample-dags', 'dags'));
+    Object.assign(fake.sim, { queueMs: 100, taskMs: 800, lineMs: 100 });
+    client = await AirflowClient.connect({ baseUrl: fake.url, credentials: { kind: 'password', username: fake.username, password: fake.password } });
+  });
+  after(() => fake.close());
+
+  it('a triggered run goes green task by task and each task log is followed to its end with every line once', async () => {
+    const run = await triggerRun(client, 'etl_taskflow', {});
+    const source = new TaskLogSource(client, { dagId: 'etl_taskflow', runId: run.runId, taskId: 'transform', mapIndex: -1, tryNumber: 1 });
+    const shown: string[] = [];
+    const tail = new LogTail(source, { deliver: (events) => shown.push(...events.map((e) => e.message)), notice: () => undefined }, { since: 0, pollMs: 150 });
+    assert.equal(await source.finished, 'The task ended: success. The log above is complete.');
+    tail.stop();
+    await tail.done;
+    const steps = shown.filter((l) => /transform: step \d+ of 7/.test(l)).map((l) => Number(/step (\d+)/.exec(l)?.[1]));
+    assert.deepEqual(steps, [1, 2, 3, 4, 5, 6, 7], shown.join('\n'));
+    const end = await followRun(client, 'etl_taskflow', run.runId, { intervalMs: 100, signal: AbortSignal.timeout(20_000), changed: () => undefined, failed: () => false });
+    assert.equal(end?.state, 'success');
+  });
+
+  it('the failing sample task fails with its exception; clear gives it a second try; the params come from its source; a taken run id is a 409', async () => {
+    assert.deepEqual((await dagParams(client, 'failing_task_example')).map((p) => [p.name, p.default, p.schema]), [['expected_orders', 5, { type: 'integer', minimum: 1 }]]);
+    const run = await triggerRun(client, 'failing_task_example', {}, undefined, 'demo_run');
+    await assert.rejects(triggerRun(client, 'failing_task_example', {}, undefined, 'demo_run'), (err: unknown) => err instanceof AirflowProblem && err.status === 409);
+    const end = await followRun(client, run.dagId, run.runId, { intervalMs: 100, signal: AbortSignal.timeout(20_000), changed: () => undefined, failed: () => false });
+    assert.equal(end?.state, 'failed');
+    const source = new TaskLogSource(client, { dagId: run.dagId, runId: run.runId, taskId: 'check_orders', mapIndex: -1, tryNumber: 1 });
+    const shown: string[] = [];
+    const tail = new LogTail(source, { deliver: (events) => shown.push(...events.map((e) => e.message)), notice: () => undefined }, { since: 0, pollMs: 100 });
+    await source.finished;
+    tail.stop();
+    assert.ok(shown.some((l) => l.startsWith('ValueError: expected … orders, found …')), shown.join('\n'));
+    await clearTaskInstances(client, run.dagId, run.runId, ['check_orders']);
+    assert.equal((await getTaskInstance(client, { dagId: run.dagId, runId: run.runId, taskId: 'check_orders', mapIndex: -1 })).tryNumber, 2);
   });
 });

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { RunSimulator, tasksFromSource } from './fakeAirflowRuns';
 
 export interface FakeDag {
   dag_id: string;
@@ -84,6 +85,8 @@ export class FakeAirflow {
   /** Faults by API path prefix (`/api/v2/dags`, `/auth/token`). */
   readonly faults = new Map<string, FakeAirflowFault>();
   readonly requests: FakeAirflowRequest[] = [];
+  /** Runs triggered through the API run their DAG's tasks over time (see fakeAirflowRuns.ts). */
+  readonly sim = new RunSimulator();
   tokensIssued = 0;
   peakInFlight = 0;
   private inFlight = 0;
@@ -222,19 +225,28 @@ export class FakeAirflow {
       if (parts[1] !== '~' && !this.dags.has(parts[1])) return dagNotFound(parts[1]);
       if (method === 'POST') {
         const now = new Date().toISOString();
-        const run = this.addRun({ dag_id: parts[1], dag_run_id: `manual__${now}`, state: 'queued', run_after: now, start_date: null, end_date: null, run_type: 'manual', conf: (body.conf as Record<string, unknown>) ?? {} });
-        return { status: 200, body: run };
+        const runId = typeof body.dag_run_id === 'string' ? body.dag_run_id : `manual__${now}`;
+        if (this.runs.get(parts[1])?.some((r) => r.dag_run_id === runId)) return { status: 409, body: { detail: `Unique constraint violation: dag_run with dag_id=${parts[1]}, run_id=${runId} already exists` } };
+        const run = this.addRun({ dag_id: parts[1], dag_run_id: runId, state: 'queued', run_after: now, start_date: null, end_date: null, run_type: 'manual', conf: (body.conf as Record<string, unknown>) ?? {}, logical_date: null });
+        this.sim.start(`${parts[1]}\0${runId}`, tasksFromSource(this.dags.get(parts[1])?.source ?? ''));
+        return { status: 200, body: this.runJson(run) };
       }
       const runs = (parts[1] === '~' ? [...this.runs.values()].flat() : this.runs.get(parts[1]) ?? [])
         .slice().sort((a, b) => (q.get('order_by')?.startsWith('-') ? b.run_after.localeCompare(a.run_after) : a.run_after.localeCompare(b.run_after)));
       const { items, total } = page(runs);
-      return { status: 200, body: { dag_runs: items, total_entries: total } };
+      return { status: 200, body: { dag_runs: items.map((r) => this.runJson(r)), total_entries: total } };
     }
     if (parts[0] === 'dags' && parts[2] === 'dagRuns' && parts.length === 4) {
       const run = this.runs.get(parts[1])?.find((r) => r.dag_run_id === parts[3]);
       if (!run) return { status: 404, body: { detail: `The DagRun with dag_id: \`${parts[1]}\` and run_id: \`${parts[3]}\` was not found` } };
-      return { status: 200, body: run };
+      if (method === 'PATCH' && typeof body.state === 'string') {
+        this.sim.mark(`${parts[1]}\0${parts[3]}`, body.state);
+        run.state = body.state;
+      }
+      return { status: 200, body: this.runJson(run) };
     }
+    const simulated = this.simulatedRoute(method, parts, q, body);
+    if (simulated) return simulated;
     if (parts[0] === 'dags' && parts[4] === 'taskInstances' && parts.length === 5) {
       const run = this.runs.get(parts[1])?.find((r) => r.dag_run_id === parts[3]);
       if (!run) return { status: 404, body: { detail: `The DagRun with dag_id: \`${parts[1]}\` and run_id: \`${parts[3]}\` was not found` } };
@@ -254,6 +266,56 @@ export class FakeAirflow {
       return { status: 200, body: { content: dag.source, version_number: dag.version, dag_id: dag.dag_id, dag_display_name: dag.dag_id } };
     }
     return { status: 404, body: { error: 'API route not found' } };
+  }
+
+  /** A run as the API shows it: a simulated run's state is the clock's. */
+  private runJson(run: FakeRun): FakeRun {
+    const key = `${run.dag_id}\0${run.dag_run_id}`;
+    if (!this.sim.has(key)) return run;
+    const state = this.sim.runState(key);
+    const tis = this.sim.taskInstances(key, run.dag_id);
+    const starts = tis.map((t) => t.start_date).filter((v): v is string => typeof v === 'string').sort();
+    const ends = tis.map((t) => t.end_date).filter((v): v is string => typeof v === 'string').sort();
+    return { ...run, state, start_date: starts[0] ?? null, end_date: state === 'success' || state === 'failed' ? ends[ends.length - 1] ?? null : null };
+  }
+
+  /** The endpoints of simulated runs: task instances, their logs, clear, marks, a DAG's params. */
+  private simulatedRoute(method: string, parts: string[], q: URLSearchParams, body: Record<string, unknown>): { status: number; body: unknown } | undefined {
+    if (parts[0] !== 'dags') return undefined;
+    const dag = this.dags.get(parts[1]);
+    if (parts[2] === 'details' && parts.length === 3) {
+      if (!dag) return { status: 404, body: { detail: `The Dag with ID: \`${parts[1]}\` was not found` } };
+      const params: Record<string, unknown> = {};
+      for (const m of dag.source.matchAll(/"(\w+)":\s*Param\(([^,)]+)(?:,\s*type="(\w+)")?(?:,\s*minimum=(\d+))?(?:,\s*maximum=(\d+))?(?:,\s*description="([^"]*)")?/g)) {
+        params[m[1]] = { value: JSON.parse(m[2]) as unknown, schema: { ...(m[3] ? { type: m[3] } : {}), ...(m[4] ? { minimum: Number(m[4]) } : {}), ...(m[5] ? { maximum: Number(m[5]) } : {}) }, description: m[6] ?? null, source: null };
+      }
+      return { status: 200, body: { ...this.dagJson(dag), params } };
+    }
+    if (parts[2] === 'clearTaskInstances' && method === 'POST') {
+      const key = `${parts[1]}\0${String(body.dag_run_id)}`;
+      const ids = (body.task_ids as string[] | undefined) ?? [];
+      const n = this.sim.clear(key, ids);
+      return { status: 200, body: { task_instances: ids.slice(0, n).map((task_id) => ({ task_id, dag_id: parts[1], dag_run_id: body.dag_run_id })), total_entries: n } };
+    }
+    if (parts[2] !== 'dagRuns' || parts[4] !== 'taskInstances') return undefined;
+    const key = `${parts[1]}\0${parts[3]}`;
+    if (!this.sim.has(key)) return undefined;
+    const tis = this.sim.taskInstances(key, parts[1]);
+    if (parts.length === 5) return { status: 200, body: { task_instances: tis, total_entries: tis.length } };
+    const ti = tis.find((t) => t.task_id === parts[5]);
+    if (!ti) return { status: 404, body: { detail: `The Task Instance with dag_id: \`${parts[1]}\`, run_id: \`${parts[3]}\`, task_id: \`${parts[5]}\` and map_index: \`-1\` was not found` } };
+    if (parts.length === 6 && method === 'PATCH') {
+      this.sim.mark(key, String(body.new_state), parts[5]);
+      return { status: 200, body: { task_instances: [this.sim.taskInstances(key, parts[1]).find((t) => t.task_id === parts[5])], total_entries: 1 } };
+    }
+    if (parts.length === 6) return { status: 200, body: ti };
+    if (parts[6] === 'logs' && parts.length === 8) {
+      const token = q.get('token');
+      const pos = token ? (JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { log_pos: number }).log_pos : 0;
+      const { content, next } = this.sim.log(key, parts[5], Number(parts[7]), pos);
+      return { status: 200, body: { content, continuation_token: next === undefined ? null : b64url(JSON.stringify({ end_of_log: false, log_pos: next })) } };
+    }
+    return undefined;
   }
 
   private dagJson(d: FakeDag): Record<string, unknown> {
