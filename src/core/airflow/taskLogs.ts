@@ -91,9 +91,6 @@ export function renderLogAnswer(answer: LogAnswer): RenderedLine[] {
   return out;
 }
 
-/** Pages read per fetch at most, so a huge backlog still reaches the channel in pieces. */
-const PAGES_PER_FETCH = 20;
-
 /**
  * The log of one try as a LogSource for LogTail. Each read starts at the last continuation token
  * and every line gets the id of its position in the log (the token's position plus its index in
@@ -102,8 +99,9 @@ const PAGES_PER_FETCH = 20;
  * (Airflow gives none before the task writes its log, nor at its end) which start again at the
  * same place. The position moves on only with a new token.
  *
- * The task instance's state is read before the log: once the try had ended before a read, that
- * read has everything, and the next fetch resolves `finished` with a sentence instead of reading.
+ * The task instance's state is read before a log read that follows a read with nothing new: once
+ * the try had ended before a read, that read has everything, and the next fetch resolves
+ * `finished` with a sentence instead of reading. While lines keep coming, only the log is read.
  */
 export class TaskLogSource implements LogSource {
   private token: string | undefined;
@@ -112,6 +110,10 @@ export class TaskLogSource implements LogSource {
   /** Epoch ms given to the line before the token's position: lines without a timestamp (or out of order) sort after it. */
   private baseTime = 0;
   private endNote: string | undefined;
+  /** Lines read so far (positions below this were seen). */
+  private seen = 0;
+  /** The last read brought no new line (or none was made yet). */
+  private quiet = true;
   private resolveFinished!: (note: string) => void;
   /** Resolves once the try has ended and every line of it was delivered. */
   readonly finished = new Promise<string>((resolve) => { this.resolveFinished = resolve; });
@@ -126,23 +128,21 @@ export class TaskLogSource implements LogSource {
       return [];
     }
     try {
+      // While lines keep coming the try has not ended: its state is read only after a quiet read.
+      const ended = this.quiet ? await this.endOfTry(signal) : undefined;
       this.calls++;
-      const ti = await getTaskInstance(this.api, this.target, signal);
-      const ended = ti.tryNumber > this.target.tryNumber
-        ? `Try ${this.target.tryNumber} ended; the task is on try ${ti.tryNumber} now (${ti.state}): show that try's log from its row.`
-        : TRY_DONE.has(ti.state) ? `The task ended: ${ti.state}. The log above is complete.` : undefined;
+      const answer = await this.readPage(signal);
+      const lines = renderLogAnswer(answer);
       const events: LogEvent[] = [];
-      for (let page = 0; page < PAGES_PER_FETCH; page++) {
-        this.calls++;
-        const answer = await this.readPage(signal);
-        const lines = renderLogAnswer(answer);
-        let time = this.baseTime;
-        lines.forEach((line, i) => {
-          time = Math.max(time, line.timestamp ?? (time || this.now()));
-          events.push({ eventId: `${this.target.tryNumber}:${String(this.base + i).padStart(9, '0')}`, stream: 'task', timestamp: time, ingestionTime: this.base + i, message: line.text });
-        });
-        const next = answer.continuation_token ?? undefined;
-        if (next === undefined || next === this.token || lines.length === 0) break;
+      let time = this.baseTime;
+      lines.forEach((line, i) => {
+        time = Math.max(time, line.timestamp ?? (time || this.now()));
+        events.push({ eventId: `${this.target.tryNumber}:${String(this.base + i).padStart(9, '0')}`, stream: 'task', timestamp: time, ingestionTime: this.base + i, message: line.text });
+      });
+      this.quiet = this.base + lines.length <= this.seen;
+      this.seen = Math.max(this.seen, this.base + lines.length);
+      const next = answer.continuation_token ?? undefined;
+      if (next !== undefined && next !== this.token && lines.length > 0) {
         this.token = next;
         this.base += lines.length;
         this.baseTime = time;
@@ -154,6 +154,14 @@ export class TaskLogSource implements LogSource {
       if (err instanceof AirflowProblem && err.kind === 'notFound') throw new TransientSourceError(`${this.target.taskId} has no try ${this.target.tryNumber} yet (${err.message}).`);
       throw isTransient(err) ? new TransientSourceError((err as Error).message) : err;
     }
+  }
+
+  /** The sentence that ends the follow when this try is over, else undefined. */
+  private async endOfTry(signal: AbortSignal): Promise<string | undefined> {
+    this.calls++;
+    const ti = await getTaskInstance(this.api, this.target, signal);
+    if (ti.tryNumber > this.target.tryNumber) return `Try ${this.target.tryNumber} ended; the task is on try ${ti.tryNumber} now (${ti.state}): show that try's log from its row.`;
+    return TRY_DONE.has(ti.state) ? `The task ended: ${ti.state}. The log above is complete.` : undefined;
   }
 
   private async readPage(signal: AbortSignal): Promise<LogAnswer> {
