@@ -145,7 +145,7 @@ export async function reportError(error: unknown, logger: Logger, context: strin
   const { message, actions } = describeFailure(error);
   if (isExpected(error)) logger.warn(`${context}: ${message}`);
   else logger.error(`${context}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-  const all = retry ? [{ title: 'Retry', run: retry }, ...actions] : actions;
+  const all = retry ? [{ title: 'Retry', run: retry }, ...actions.filter((a) => a.title !== 'Retry')] : actions;
   const picked = await vscode.window.showErrorMessage(message, ...all.map((a) => a.title));
   await all.find((a) => a.title === picked)?.run();
 }
