@@ -4,6 +4,7 @@ import { benchImages } from './images';
 import { benchPipeline } from './pipeline';
 import { benchLocalStack } from './localStack';
 import { benchLogs } from './logs';
+import { benchAirflow } from './airflow';
 
 function print(title: string, rows: BenchRow[]): void {
   console.log(`\n## ${title}\n`);
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
   print('Images: 1 repository, 500 tags with build labels, 50 ms latency per call', await benchImages());
   print('Pipeline: builds changing phase every 31.3 s, virtual clock (ms column: real time to simulate)', await benchPipeline());
   print('Local Stack: container state change -> view, real Docker engine', await benchLocalStack());
+  print('Airflow: 1,000 DAGs, 50 ms latency per call, page limit 100', await benchAirflow());
 
   const logs = await benchLogs();
   console.log('\n## Log tail: 10 streams, 100,000 events, late arrivals, mid-millisecond pages, forced reconnect; then identical lines, one stream 5 min late, Live Tail failing with 5xx\n');
