@@ -4,6 +4,7 @@ import { benchImages } from './images';
 import { benchPipeline } from './pipeline';
 import { benchLocalStack } from './localStack';
 import { benchLogs } from './logs';
+import { benchAirflow } from './airflow';
 import { benchAirflowLogs } from './airflowLogs';
 
 function print(title: string, rows: BenchRow[]): void {
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   print('Images: 1 repository, 500 tags with build labels, 50 ms latency per call', await benchImages());
   print('Pipeline: builds changing phase every 31.3 s, virtual clock (ms column: real time to simulate)', await benchPipeline());
   print('Local Stack: container state change -> view, real Docker engine', await benchLocalStack());
+  print('Airflow: 1,000 DAGs, 50 ms latency per call, page limit 100', await benchAirflow());
   print('Airflow task log: line written -> line shown (ms: mean), fake Airflow 3, 30 ms latency per call, both polling every 1 s', await benchAirflowLogs());
 
   const logs = await benchLogs();

@@ -117,6 +117,9 @@ export function errorDetail(body: string): string | undefined {
   return text ? (text.length > 300 ? `${text.slice(0, 297)}...` : text) : undefined;
 }
 
+/** Ends a sentence that may end in an API's detail without a full stop. */
+const sentence = (s: string) => (/[.!?]$/.test(s) ? s : `${s}.`);
+
 const looksHtml = (contentType: string, body: string) => /html/i.test(contentType) || /^\s*</.test(body);
 
 export interface Page<T> {
@@ -336,10 +339,10 @@ export class AirflowClient {
     }
     const said = detail ? `: ${detail}` : '';
     switch (res.status) {
-      case 401: return new AirflowProblem('auth', `Airflow at ${this.origin} did not accept the credentials${said || '.'}`, 401, detail);
-      case 403: return new AirflowProblem('forbidden', `The Airflow user may not do ${where} on ${this.origin}${said || '.'}`, 403, detail);
-      case 404: return new AirflowProblem('notFound', detail ? `Airflow at ${this.origin} says: ${detail}` : `${this.origin} has no ${path} (HTTP 404).`, 404, detail);
-      default: return new AirflowProblem('http', `Airflow at ${this.origin} answered ${where} with HTTP ${res.status}${said || '.'}`, res.status, detail);
+      case 401: return new AirflowProblem('auth', sentence(`Airflow at ${this.origin} did not accept the credentials${said}`), 401, detail);
+      case 403: return new AirflowProblem('forbidden', sentence(`The Airflow user may not do ${where} on ${this.origin}${said}`), 403, detail);
+      case 404: return new AirflowProblem('notFound', detail ? sentence(`Airflow at ${this.origin} says: ${detail}`) : `${this.origin} has no ${path} (HTTP 404).`, 404, detail);
+      default: return new AirflowProblem('http', sentence(`Airflow at ${this.origin} answered ${where} with HTTP ${res.status}${said}`), res.status, detail);
     }
   }
 }

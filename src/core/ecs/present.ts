@@ -39,7 +39,7 @@ export function shortTaskId(arn: string | undefined): string {
   return arnName(arn).slice(0, 8);
 }
 
-function escapeMd(text: string): string {
+export function escapeMd(text: string): string {
   return text.replace(/([\\`*_{}[\]<>()#+\-.!|])/g, '\\$1');
 }
 
