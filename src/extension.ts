@@ -49,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   const localStack = activateLocalStack(context, { registry, logger, logTails });
   activateWalkthrough(context, registry);
-  const airflow = activateAirflow(context, { session, registry, logger });
+  const airflow = activateAirflow(context, { session, registry, logger, logTails });
 
   const activationMs = performance.now() - started;
   logger.info(`Airflow on ECS ${context.extension.packageJSON.version} activated in ${activationMs.toFixed(1)} ms`);

@@ -10,11 +10,14 @@ import { connectFlow } from './connect';
 import { ImportErrorDiagnostics } from './diagnostics';
 import { AirflowService } from './service';
 import { DagFileStatusBar } from './statusBar';
+import type { TailSessions } from '../../platform/tailSessions';
+import { activateAirflowRuns, type AirflowRunsApi } from './runs/activation';
 
 export interface AirflowServices {
   session: AwsSession;
   registry: CommandRegistry;
   logger: Logger;
+  logTails: TailSessions;
 }
 
 /** What the tests (and the runs of part 2) use. */
@@ -23,10 +26,11 @@ export interface AirflowApi {
   tree: AirflowTreeProvider;
   diagnostics: ImportErrorDiagnostics;
   statusBar: DagFileStatusBar;
+  runs: AirflowRunsApi;
 }
 
 /** The deployed Airflow: the Airflow view, import errors as diagnostics, Compare with Deployed, the DAG file's status. */
-export function activateAirflow(context: vscode.ExtensionContext, { session, registry, logger }: AirflowServices): AirflowApi {
+export function activateAirflow(context: vscode.ExtensionContext, { session, registry, logger, logTails }: AirflowServices): AirflowApi {
   const service = new AirflowService(context.secrets, context.workspaceState, logger);
   const tree = new AirflowTreeProvider(service, logger);
   const view = vscode.window.createTreeView(AIRFLOW_VIEW, { treeDataProvider: tree, showCollapseAll: true });
@@ -64,8 +68,21 @@ export function activateAirflow(context: vscode.ExtensionContext, { session, reg
   registry.register(COMMANDS.clearFilter, () => tree.setFilter(''));
   registry.register(COMMANDS.compareWithDeployed, (arg?: unknown) => compareWithDeployed(service, sources, arg === VIEW_TITLE ? undefined : arg));
 
+  const runs = activateAirflowRuns(context, {
+    registry, logger, logTails,
+    host: {
+      client: () => service.client(),
+      redraw: (node) => tree.redraw(node),
+      // The DAG row's paused flag and last run come with the DAG list.
+      dagChanged: () => void service.load().catch((err: unknown) => logger.warn(`Airflow: ${err instanceof Error ? err.message : String(err)}`)),
+    },
+  });
+  tree.runs = runs.runs;
+  // A reload (Refresh, another URL, a sign-out) reads the runs of expanded DAGs again too.
+  context.subscriptions.push(service.onDidChange(() => runs.runs.resetAll()));
+
   void service.seedDemo().then(() => service.updateStateKey()).then(async () => {
     if (await service.signedIn()) await service.load().catch((err: unknown) => logger.warn(`Airflow: ${err instanceof Error ? err.message : String(err)}`));
   });
-  return { service, tree, diagnostics, statusBar };
+  return { service, tree, diagnostics, statusBar, runs };
 }

@@ -6,6 +6,7 @@ import { AIRFLOW_FILTERED_KEY, AIRFLOW_STATE_KEY, COMMANDS } from './commandIds'
 import { DagNode, ImportErrorNode } from './dagNode';
 import { mapImportErrors } from './diagnostics';
 import type { AirflowService } from './service';
+import type { AirflowRuns } from './runs/airflowRuns';
 
 /** Whether a DAG matches the filter: part of its id, or one of its tags. */
 export function matchesFilter(dag: Pick<AirflowDag, 'dagId' | 'tags'>, filter: string): boolean {
@@ -19,6 +20,8 @@ export class AirflowTreeProvider extends NodeTreeProvider {
   filter = '';
   private readonly subscription: vscode.Disposable;
   view: vscode.TreeView<TreeNode> | undefined;
+  /** The runs below each DAG row (set by the runs' activation). */
+  runs: AirflowRuns | undefined;
 
   constructor(private readonly service: AirflowService, logger: Logger) {
     super(logger, 'Airflow', COMMANDS.refresh, AIRFLOW_STATE_KEY);
@@ -70,7 +73,7 @@ export class AirflowTreeProvider extends NodeTreeProvider {
       }
     }
     const dags = s.dags.filter((d) => matchesFilter(d, this.filter));
-    rows.push(...dags.map((d) => new DagNode(d, s.runs.get(d.dagId), now)));
+    rows.push(...dags.map((d) => new DagNode(d, s.runs.get(d.dagId), now, this.runs)));
     if (!rows.length) rows.push(new MessageNode('empty', this.filter ? `No DAG matches "${this.filter}".` : 'Airflow reports no DAGs yet.'));
     if (this.service.failure && this.service.state === 'ok') {
       rows.unshift(new MessageNode('stale', `Showing what was read at ${new Date(s.at).toLocaleTimeString()}: the last refresh failed.`));

@@ -3,6 +3,7 @@ import type { AirflowDag, DagRunSummary } from '../../core/airflow/dags';
 import { runWords } from '../../core/airflow/status';
 import { escapeMd, relativeTime } from '../../core/ecs/present';
 import { TreeNode } from '../../platform/nodeTree';
+import type { AirflowRuns } from './runs/airflowRuns';
 
 const RUN_ICON: Record<string, [string, string]> = {
   success: ['pass-filled', 'testing.iconPassed'],
@@ -19,8 +20,27 @@ export class DagNode extends TreeNode {
   /** Whether the row has children to show (collapsed until expanded). */
   protected expandable = false;
 
-  constructor(readonly dag: AirflowDag, readonly lastRun: DagRunSummary | undefined, readonly now: number) {
+  constructor(readonly dag: AirflowDag, readonly lastRun: DagRunSummary | undefined, readonly now: number, private readonly runs?: Pick<AirflowRuns, 'runRows' | 'loadMore' | 'reset'>) {
     super();
+    this.expandable = Boolean(runs);
+  }
+
+  get dagId(): string {
+    return this.dag.dagId;
+  }
+
+  /** Its runs, newest first. */
+  children(): Promise<TreeNode[]> {
+    return this.runs ? this.runs.runRows(this) : Promise.resolve([]);
+  }
+
+  loadMore(): Promise<void> {
+    this.runs?.loadMore(this);
+    return Promise.resolve();
+  }
+
+  reset(): void {
+    this.runs?.reset(this.dag.dagId);
   }
 
   get id(): string {

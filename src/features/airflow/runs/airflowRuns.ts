@@ -69,6 +69,10 @@ export class AirflowRuns implements vscode.Disposable {
     this.lists.get(dagId)?.reset();
   }
 
+  resetAll(): void {
+    for (const list of this.lists.values()) list.reset();
+  }
+
   /** A run this window started: its row appears at once, and is followed until it ends. */
   started(run: DagRun): RunNode {
     const node = this.list(run.dagId).add(run);
