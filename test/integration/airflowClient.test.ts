@@ -46,7 +46,7 @@ describe('Airflow client against a real Airflow 3', function () {
     // Tokens that live 6 s with no leeway: renewal has to happen within the test.
     airflow = await startAirflow({ dagsFolder: SAMPLE_DAGS, env: { AIRFLOW__API_AUTH__JWT_EXPIRATION_TIME: '6', AIRFLOW__API_AUTH__JWT_LEEWAY: '0' } });
     await airflow.waitFor<{ total_entries: number }>('/importErrors', (b) => b.total_entries > 0, 120_000);
-    await airflow.waitFor<{ total_entries: number }>('/dags', (b) => b.total_entries >= 4, 120_000);
+    await airflow.waitFor<{ total_entries: number }>('/dags', (b) => b.total_entries >= 5, 120_000);
   });
   after(async () => { await airflow?.stop(); });
 
@@ -55,7 +55,7 @@ describe('Airflow client against a real Airflow 3', function () {
     assert.equal(client.api, 'v2');
     assert.match(client.version.version, /^3\./);
     const dags = await listDags(client);
-    assert.deepEqual(dags.map((d) => d.dagId), ['bad_tempfile_example', 'etl_taskflow', 'orders_report', 'sensor_branching']);
+    assert.deepEqual(dags.map((d) => d.dagId), ['bad_tempfile_example', 'etl_taskflow', 'failing_task_example', 'orders_report', 'sensor_branching']);
     const etl = dags.find((d) => d.dagId === 'etl_taskflow')!;
     assert.equal(etl.schedule, '0 0 * * *');
     assert.deepEqual(etl.tags.sort(), ['example', 'taskflow']);
@@ -130,7 +130,7 @@ describe('Airflow client against a local fake for failures a real one does not s
 
   it('reads the sample DAGs and the import error the fake seeds like the real one', async () => {
     const client = await connect();
-    assert.deepEqual((await listDags(client)).map((d) => d.dagId), ['bad_tempfile_example', 'etl_taskflow', 'orders_report', 'sensor_branching']);
+    assert.deepEqual((await listDags(client)).map((d) => d.dagId), ['bad_tempfile_example', 'etl_taskflow', 'failing_task_example', 'orders_report', 'sensor_branching']);
     const [error] = await listImportErrors(client);
     assert.equal(locateImportError(error, 'broken_import_example.py').line, 14);
   });
@@ -174,7 +174,7 @@ describe('Airflow client against a local fake for failures a real one does not s
     const client = await connect();
     const issued = fake.tokensIssued;
     await sleep(1100);
-    assert.equal((await listDags(client)).length, 4);
+    assert.equal((await listDags(client)).length, 5);
     assert.equal(fake.tokensIssued, issued + 1);
   });
 });

@@ -14,7 +14,7 @@ export async function startHostAirflow(grep = process.env.TEST_GREP): Promise<{ 
     const airflow = await startAirflow({ dagsFolder: HOST_AIRFLOW_DAGS });
     // The DAG processor has parsed the folder once: the DAGs and the import error are there.
     await airflow.waitFor<{ total_entries: number }>('/importErrors', (b) => b.total_entries > 0, 120_000);
-    await airflow.waitFor<{ total_entries: number }>('/dags', (b) => b.total_entries >= 4, 120_000);
+    await airflow.waitFor<{ total_entries: number }>('/dags', (b) => b.total_entries >= 5, 120_000);
     return {
       airflow,
       env: { AIRFLOW_ECS_TEST_AIRFLOW_URL: airflow.url, AIRFLOW_ECS_TEST_AIRFLOW_USER: airflow.username, AIRFLOW_ECS_TEST_AIRFLOW_PASSWORD: airflow.password },

@@ -79,9 +79,9 @@ describe('Airflow: the deployed Airflow in a real extension host', function () {
     const { ok, errors } = await connect(URL, PASSWORD);
     assert.deepEqual(errors, []);
     assert.ok(ok);
-    await until('the DAG rows', async () => (await rows()).length >= 5);
+    await until('the DAG rows', async () => (await rows()).length >= 6);
     const items = await rows();
-    assert.deepEqual(items.map(label), ['broken_import_example.py', 'bad_tempfile_example', 'etl_taskflow', 'orders_report', 'sensor_branching']);
+    assert.deepEqual(items.map(label), ['broken_import_example.py', 'bad_tempfile_example', 'etl_taskflow', 'failing_task_example', 'orders_report', 'sensor_branching']);
     const etl = items.find((i) => label(i) === 'etl_taskflow')!;
     assert.equal(etl.description, 'paused · 0 0 * * *');
     assert.match((etl.tooltip as vscode.MarkdownString).value, /Tags: example, taskflow/);
@@ -111,7 +111,7 @@ describe('Airflow: the deployed Airflow in a real extension host', function () {
     await answering(vscode.window, 'showInputBox', ['sensor'], () => vscode.commands.executeCommand('airflowEcs.airflow.filter'));
     assert.deepEqual((await rows()).map(label), ['sensor_branching']);
     await vscode.commands.executeCommand('airflowEcs.airflow.clearFilter');
-    assert.equal((await rows()).length, 5);
+    assert.equal((await rows()).length, 6);
     assert.equal(api.airflow.service.snapshot!.at, before, 'filtering reads nothing again');
   });
 
