@@ -2,6 +2,7 @@
 // the api-server (or webserver) service of each ECS cluster, and the Local Stack's published port.
 import { parse } from 'yaml';
 import { mapLimit } from '../concurrency';
+import type { CloudFormationApi } from '../aws/cloudformation';
 import type { EcsApi } from '../aws/ecs';
 import { loadBalancerUrl, type ElbApi } from '../aws/elb';
 import { airflowRole, servesUi } from './roles';
@@ -33,6 +34,13 @@ export async function clusterUrls(ecs: EcsApi, elb: ElbApi, signal?: AbortSignal
     return found;
   });
   return perCluster.flat();
+}
+
+/** The `AirflowUrl` output of the region's stacks (the reference template's). */
+export async function stackUrls(cfn: CloudFormationApi, signal?: AbortSignal): Promise<UrlCandidate[]> {
+  return (await cfn.stackOutputs(signal)).flatMap((s) => s.outputs
+    .filter((o) => o.key === 'AirflowUrl' && o.value)
+    .map((o) => ({ url: o.value.replace(/\/+$/, ''), source: `stack ${s.stackName}, output AirflowUrl` })));
 }
 
 /**

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AirflowProblem, checkBaseUrl, normalizeBaseUrl, type AirflowCredentials } from '../../core/airflow/client';
-import { clusterUrls, publishedApiPort, type UrlCandidate } from '../../core/airflow/urls';
+import { clusterUrls, publishedApiPort, stackUrls, type UrlCandidate } from '../../core/airflow/urls';
 import type { Logger } from '../../core/log';
 import type { AwsSession } from '../../platform/aws';
 import { toAbortSignal } from '../../platform/commands';
@@ -40,7 +40,13 @@ async function candidates(service: AirflowService, session: AwsSession, logger: 
     logger.info(`Airflow: no URL from the Clusters view (${err instanceof Error ? err.message : String(err)}).`);
     return [] as UrlCandidate[];
   });
-  const found = [...(await fromClusters), await localStackUrl()];
+  const fromStacks = (async () => stackUrls(await session.cloudformation(), signal))().catch((err: unknown) => {
+    logger.info(`Airflow: no URL from CloudFormation stack outputs (${err instanceof Error ? err.message : String(err)}).`);
+    return [] as UrlCandidate[];
+  });
+  const seen = new Set<string>();
+  // One row per URL: a stack's AirflowUrl is usually the api-server's load balancer too.
+  const found = [...(await fromStacks), ...(await fromClusters), await localStackUrl()].filter((c) => !seen.has(c.url) && seen.add(c.url));
   const current = service.url;
   const items: (vscode.QuickPickItem & { url?: string })[] = [];
   if (current) items.push({ label: current, description: 'current', url: current });
