@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
 import type { TreeNode } from '../../../src/platform/nodeTree';
-import { RunNode, TaskInstanceNode } from '../../../src/features/airflow/runs/runNodes';
+// Types only: the extension's classes live in its bundle, so rows are told apart by their ids.
+import type { RunNode, TaskInstanceNode } from '../../../src/features/airflow/runs/runNodes';
 
 const URL = process.env.AIRFLOW_ECS_TEST_AIRFLOW_URL ?? '';
 const USER = process.env.AIRFLOW_ECS_TEST_AIRFLOW_USER ?? '';
@@ -40,9 +41,9 @@ const dagRow = async (dagId: string): Promise<TreeNode> => {
   return (await api.airflow.tree.getChildren()).find((n) => n.id === `dag:${dagId}`)!;
 };
 /** The run rows of a DAG as the view shows them. */
-const runRows = async (dagId: string): Promise<RunNode[]> => (await api.airflow.tree.getChildren(await dagRow(dagId))).filter((n): n is RunNode => n instanceof RunNode);
+const runRows = async (dagId: string): Promise<RunNode[]> => (await api.airflow.tree.getChildren(await dagRow(dagId))).filter((n): n is RunNode => n.id.startsWith('airflow:run:'));
 /** The task rows of a run as the view shows them. */
-const taskRows = async (run: RunNode): Promise<TaskInstanceNode[]> => (await api.airflow.tree.getChildren(run)).filter((n): n is TaskInstanceNode => n instanceof TaskInstanceNode);
+const taskRows = async (run: RunNode): Promise<TaskInstanceNode[]> => (await api.airflow.tree.getChildren(run)).filter((n): n is TaskInstanceNode => n.id.startsWith('airflow:ti:'));
 
 describe('Airflow runs, task instances and task logs in a real extension host', function () {
   this.timeout(300_000);
@@ -134,6 +135,7 @@ describe('Airflow runs, task instances and task logs in a real extension host', 
 
   it('a modal answered with Cancel changes nothing', async () => {
     const [run] = await runRows('failing_task_example');
+    assert.ok(run);
     const { calls } = await answering('showWarningMessage', [undefined], () => vscode.commands.executeCommand('airflowEcs.airflow.markRunFailed', run));
     assert.equal(calls.length, 1);
     assert.equal(run.run.state, 'success');
