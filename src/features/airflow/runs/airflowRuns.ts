@@ -61,7 +61,8 @@ export class AirflowRuns implements vscode.Disposable {
 
   loadMore(dag: DagRow): void {
     this.list(dag.dagId).loadMore();
-    this.host.redraw(dag);
+    // The row the view holds now (a reload draws new row objects with the same ids).
+    this.host.redraw(this.dagRows.get(dag.dagId) ?? dag);
   }
 
   /** Forgets a DAG's run list (a refresh of its row); followers go on. */
