@@ -150,8 +150,29 @@ describe('Airflow client: token renewal', () => {
     const client = await AirflowClient.connect({ baseUrl: 'http://localhost:1', credentials: { kind: 'password', username: 'a', password: 'b' }, fetch: s.fetch, now: () => now });
     await Promise.all([client.get('/dags'), client.get('/dags')]);
     assert.equal(issued, 1);
-    now += 500_000; // 100 s before exp: inside the renewal window
+    now += 530_000; // 70 s before exp: not yet
+    await client.get('/dags');
+    assert.equal(issued, 1);
+    now += 20_000; // 50 s before exp: inside the renewal window
     await Promise.all([client.get('/dags'), client.get('/dags'), client.get('/dags')]);
+    assert.equal(issued, 2);
+  });
+
+  it('renews a short-lived token at 80% of its lifetime, not on every call', async () => {
+    let now = 1_000_000_000_000;
+    let issued = 0;
+    const s = server((c) => {
+      if (c.url.endsWith('/auth/token')) {
+        issued++;
+        return json(201, { access_token: jwt({ exp: now / 1000 + 10 }) });
+      }
+      return v2Version(c) ?? json(200, { dags: [], total_entries: 0 });
+    });
+    const client = await AirflowClient.connect({ baseUrl: 'http://localhost:1', credentials: { kind: 'password', username: 'a', password: 'b' }, fetch: s.fetch, now: () => now });
+    for (let i = 0; i < 5; i++) await client.get('/dags');
+    assert.equal(issued, 1);
+    now += 8_500;
+    await client.get('/dags');
     assert.equal(issued, 2);
   });
 

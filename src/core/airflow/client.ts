@@ -298,7 +298,8 @@ export class AirflowClient {
     }
     const issued = this.now();
     const exp = jwtExpiry(value);
-    const renewAt = exp === undefined ? issued + 5 * 60_000 : Math.max(issued, Math.min(exp - RENEW_BEFORE_MS, issued + 0.8 * (exp - issued)));
+    // A minute before exp, or at 80% of a lifetime shorter than five minutes.
+    const renewAt = exp === undefined ? issued + 5 * 60_000 : exp - Math.min(RENEW_BEFORE_MS, 0.2 * Math.max(0, exp - issued));
     this.token = { value, renewAt };
     return value;
   }

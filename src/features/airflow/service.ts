@@ -136,9 +136,11 @@ export class AirflowService implements vscode.Disposable {
       const dags = await listDags(client, {
         signal,
         onPage: (page, total) => {
-          if (this.snapshot?.complete === false && this.url === url) {
+          // A refresh keeps the full list on screen until the new one is whole.
+          if (this.snapshot?.complete || this.url !== url) return;
+          if (this.snapshot?.complete === false) {
             this.snapshot = { ...this.snapshot, dags: [...this.snapshot.dags, ...page].sort((a, b) => a.dagId.localeCompare(b.dagId)) };
-          } else if (this.url === url) {
+          } else {
             this.snapshot = { url: url!, version: client.version.version, dags: page, runs: new Map(), importErrors: this.snapshot?.importErrors ?? [], roots: deployedRoots(page), complete: page.length >= total, at: Date.now() };
           }
           this.changed.fire();
@@ -154,13 +156,14 @@ export class AirflowService implements vscode.Disposable {
     } catch (err) {
       if (this.url === url) {
         this.failure = err;
+        // Half a list is never kept: the next load starts from its first page.
+        if (this.snapshot && !this.snapshot.complete) this.snapshot = undefined;
         const kind = err instanceof AirflowProblem ? err.kind : undefined;
         if (kind === 'auth' || kind === 'forbidden' || kind === 'noTokenEndpoint') {
           this.snapshot = undefined;
           this.cached = undefined;
           await this.setState('authFailed');
         } else if (kind !== 'aborted') {
-          if (this.snapshot && !this.snapshot.complete) this.snapshot = undefined;
           await this.setState(this.snapshot ? 'ok' : 'unreachable');
         }
         this.changed.fire();

@@ -85,7 +85,7 @@ describe('Airflow: the deployed Airflow in a real extension host', function () {
     const etl = items.find((i) => label(i) === 'etl_taskflow')!;
     assert.equal(etl.description, 'paused · 0 0 * * *');
     assert.match((etl.tooltip as vscode.MarkdownString).value, /Tags: example, taskflow/);
-    assert.match((etl.tooltip as vscode.MarkdownString).value, /Owners: data-engineering/);
+    assert.match((etl.tooltip as vscode.MarkdownString).value, /Owners: data\\?-engineering/);
     assert.equal(items[0].description?.toString().startsWith('import error'), true);
     assert.equal(api.airflow.service.state, 'ok');
   });
