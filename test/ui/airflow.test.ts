@@ -67,7 +67,7 @@ describe('UI: Airflow runs and task logs against a real Airflow', function () {
 
     // Trigger DAG… from the row's menu: etl_taskflow is paused, so it asks first; the conf box comes prefilled.
     await workbench.contextMenu(dag, 'Trigger DAG…');
-    const unpause = page.locator('.monaco-dialog-box button', { hasText: 'Unpause and Trigger' });
+    const unpause = page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Unpause and Trigger' });
     await unpause.waitFor({ timeout: 30_000 });
     await workbench.click(unpause, { until: (timeout) => page.locator('.quick-input-widget input').waitFor({ timeout }) });
     const input = page.locator('.quick-input-widget input');
