@@ -333,9 +333,13 @@ export class FakeAirflow {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const CRON_PRESETS: Record<string, string> = { '@hourly': '0 * * * *', '@daily': '0 0 * * *', '@weekly': '0 0 * * 0', '@monthly': '0 0 1 * *', '@yearly': '0 0 1 1 *' };
+
 /** A DAG record of the fake from its source, the way the dag-processor would read it. */
 export function fakeDag(dagId: string, relative: string, source: string, extra: Partial<FakeDag> = {}): FakeDag {
-  const schedule = /schedule\s*=\s*"([^"]+)"/.exec(source)?.[1] ?? (/schedule\s*=\s*\[/.test(source) ? 'Asset' : null);
+  const written = /schedule\s*=\s*"([^"]+)"/.exec(source)?.[1];
+  // Airflow reports a preset as its cron expression, as the real one's timetable_summary does.
+  const schedule = (written && (CRON_PRESETS[written] ?? written)) ?? (/schedule\s*=\s*\[/.test(source) ? 'Asset' : null);
   const tags = /tags\s*=\s*\[([^\]]*)\]/.exec(source)?.[1].match(/"([^"]+)"/g)?.map((t) => t.slice(1, -1)).sort() ?? [];
   const owner = /"owner":\s*"([^"]+)"/.exec(source)?.[1] ?? 'airflow';
   const description = /description\s*=\s*"([^"]+)"/.exec(source)?.[1] ?? null;
