@@ -49,8 +49,6 @@ export class TaskLogChannels implements vscode.Disposable {
       return s;
     };
     const session: TailSession = this.tails.startSource(key, title, source, formatMessage, channelName(target), { pollMs: this.pollMs }, `Following the log of ${title} from its start until the try ends.`);
-    this.ended.get(key)?.dispose();
-    this.ended.delete(key);
     return session;
   }
 
