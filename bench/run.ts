@@ -5,6 +5,8 @@ import { benchPipeline } from './pipeline';
 import { benchLocalStack } from './localStack';
 import { benchLogs, type LogsTable } from './logs';
 import { benchLogsChannel } from './logsChannel';
+import { benchAirflow } from './airflow';
+import { benchAirflowLogs } from './airflowLogs';
 
 function print(title: string, rows: BenchRow[]): void {
   console.log(`\n## ${title}\n`);
@@ -25,6 +27,8 @@ async function main(): Promise<void> {
   if (wanted('images')) print('Images: 1 repository, 500 tags with build labels, 50 ms latency per call', await benchImages());
   if (wanted('pipeline')) print('Pipeline: builds changing phase every 31.3 s, virtual clock (ms column: real time to simulate)', await benchPipeline());
   if (wanted('localStack')) print('Local Stack: container state change -> view, real Docker engine', await benchLocalStack());
+  if (wanted('airflow')) print('Airflow: 1,000 DAGs, 50 ms latency per call, page limit 100', await benchAirflow());
+  if (wanted('airflowLogs')) print('Airflow task log: line written -> line shown (ms: mean), fake Airflow 3, 30 ms latency per call, both polling every 1 s', await benchAirflowLogs());
 
   const tables: LogsTable[] = [];
   if (wanted('logs')) tables.push(...await benchLogs());

@@ -86,19 +86,22 @@ async function startDemo() {
   await esbuild.stop(); // Its service process would otherwise live as long as we do.
   const { startDemo: start } = createRequire(import.meta.url)(bundle);
   const demo = await start({ repoRoot, dir: demoDir });
-  console.log(`start: demo AWS endpoint ${demo.awsUrl}, demo SonarCloud ${demo.sonarUrl}, workspace ${path.relative(repoRoot, demo.workspace)} (${Date.now() - started} ms)`);
+  console.log(`start: demo AWS endpoint ${demo.awsUrl}, demo SonarCloud ${demo.sonarUrl}, demo Airflow ${demo.airflowUrl}, workspace ${path.relative(repoRoot, demo.workspace)} (${Date.now() - started} ms)`);
   return demo;
 }
 
 /**
  * What the VS Code server gets: the demo's fake credentials and region in its environment (never
  * ~/.aws), the endpoints as machine settings (where a remote window reads machine-scoped ones; a
- * workspace can never set them) and the demo Sonar token for that host only (see
- * src/core/sonar/demoToken.ts).
+ * workspace can never set them), the demo Sonar token for that host only (see
+ * src/core/sonar/demoToken.ts) and the demo Airflow's URL and password (src/core/airflow/demoCredentials.ts).
  */
 function demoSetup(demo) {
   return {
-    env: { ...demo.env, AIRFLOW_ECS_DEMO_SONAR_HOST: demo.sonarUrl, AIRFLOW_ECS_DEMO_SONAR_TOKEN: demo.sonarToken },
+    env: {
+      ...demo.env, AIRFLOW_ECS_DEMO_SONAR_HOST: demo.sonarUrl, AIRFLOW_ECS_DEMO_SONAR_TOKEN: demo.sonarToken,
+      AIRFLOW_ECS_DEMO_AIRFLOW_URL: demo.airflowUrl, AIRFLOW_ECS_DEMO_AIRFLOW_USER: demo.airflowUser, AIRFLOW_ECS_DEMO_AIRFLOW_PASSWORD: demo.airflowPassword,
+    },
     machineSettings: { 'airflowEcs.aws.endpointUrl': demo.awsUrl, 'airflowEcs.sonar.hostUrl': demo.sonarUrl },
   };
 }

@@ -14,6 +14,7 @@ import { activateImages, type ImagesFeature } from './features/images/activation
 import { activateLocalStack, type LocalStackApi } from './features/localStack/activation';
 import { activateLogs } from './features/logs/activation';
 import { activateWalkthrough } from './features/walkthrough/activation';
+import { activateAirflow, type AirflowApi } from './features/airflow/activation';
 import type { TailSessions } from './platform/tailSessions';
 
 /** What activate() returns; the in-host tests read it. */
@@ -26,6 +27,7 @@ export interface ExtensionApi {
   images: ImagesFeature;
   localStack: LocalStackApi;
   logTails: TailSessions;
+  airflow: AirflowApi;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -47,10 +49,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   const localStack = activateLocalStack(context, { registry, logger, logTails });
   activateWalkthrough(context, registry);
+  const airflow = activateAirflow(context, { session, registry, logger, logTails });
 
   const activationMs = performance.now() - started;
   logger.info(`Airflow on ECS ${context.extension.packageJSON.version} activated in ${activationMs.toFixed(1)} ms`);
-  return { activationMs, session, clusterTree, pipeline, quality, images, localStack, logTails };
+  return { activationMs, session, clusterTree, pipeline, quality, images, localStack, logTails, airflow };
 }
 
 export function deactivate(): void {

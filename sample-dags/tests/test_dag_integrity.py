@@ -51,7 +51,7 @@ class DagBagTest(unittest.TestCase):
     def test_dags_loaded(self):
         self.assertEqual(
             sorted(self.dagbag.dag_ids),
-            ["bad_tempfile_example", "etl_taskflow", "orders_report", "sensor_branching"],
+            ["bad_tempfile_example", "etl_taskflow", "failing_task_example", "orders_report", "sensor_branching"],
         )
 
     def test_no_cycles(self):

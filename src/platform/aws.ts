@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { connectionLabel, listProfiles, resolveConnection, summarizeConnection, type AwsConnection } from '../core/aws/connection';
+import { createCloudFormationApi, type CloudFormationApi } from '../core/aws/cloudformation';
 import { createCodeBuildApi, type CodeBuildApi } from '../core/aws/codebuild';
 import { createEcsApi, type EcsApi } from '../core/aws/ecs';
 import { createEcrApi, type EcrApi } from '../core/aws/ecr';
@@ -94,6 +95,10 @@ export class AwsSession implements vscode.Disposable {
 
   ssm(): Promise<SsmApi> {
     return this.api('ssm', createSsmApi);
+  }
+
+  cloudformation(): Promise<CloudFormationApi> {
+    return this.api('cloudformation', createCloudFormationApi);
   }
 
   /**

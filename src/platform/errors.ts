@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { AirflowProblem } from '../core/airflow/client';
 import { AwsProblem } from '../core/aws/errors';
 import { ComposeNotFound } from '../core/docker/composeCli';
 import { DockerUnavailable } from '../core/docker/engine';
@@ -35,6 +36,13 @@ export const SONAR_COMMANDS = {
   signIn: 'airflowEcs.sonar.signIn',
 } as const;
 
+/** Command ids the Airflow error buttons run; they belong to the airflow feature. */
+export const AIRFLOW_COMMANDS = {
+  connect: 'airflowEcs.airflow.connect',
+  signIn: 'airflowEcs.airflow.signIn',
+  refresh: 'airflowEcs.airflow.refresh',
+} as const;
+
 function runCommand(title: string, id: string): UserAction {
   return { title, run: () => vscode.commands.executeCommand(id) };
 }
@@ -43,6 +51,7 @@ function runCommand(title: string, id: string): UserAction {
 export function describeFailure(error: unknown): { message: string; actions: UserAction[] } {
   const showLog = runCommand('Show Log', CONNECTION_COMMANDS.showLog);
   if (error instanceof SonarProblem) return describeSonarFailure(error, showLog);
+  if (error instanceof AirflowProblem) return describeAirflowFailure(error, showLog);
   if (error instanceof UserFacingError) return { message: error.message, actions: [...error.actions, showLog] };
   if (error instanceof UntrustedWorkspace) {
     return { message: error.message, actions: [{ title: 'Manage Workspace Trust', run: () => vscode.commands.executeCommand('workbench.trust.manage') }] };
@@ -93,10 +102,33 @@ function describeSonarFailure(error: SonarProblem, showLog: UserAction): { messa
   }
 }
 
+function describeAirflowFailure(error: AirflowProblem, showLog: UserAction): { message: string; actions: UserAction[] } {
+  const signIn = runCommand('Sign In', AIRFLOW_COMMANDS.signIn);
+  const connect = runCommand('Connect', AIRFLOW_COMMANDS.connect);
+  switch (error.kind) {
+    case 'auth':
+      return { message: `${error.message} Sign in again.`, actions: [signIn, showLog] };
+    case 'forbidden':
+      return { message: `${error.message} Sign in as a user with that permission.`, actions: [signIn, showLog] };
+    case 'noTokenEndpoint':
+      return { message: `${error.message} Sign in with an API token.`, actions: [signIn, showLog] };
+    case 'html':
+    case 'notAirflow':
+    case 'insecure':
+      return { message: `${error.message} Connect to the Airflow API's own URL.`, actions: [connect, showLog] };
+    case 'timeout':
+    case 'network':
+      return { message: `${error.message} Check that Airflow is up and reachable from here, then retry.`, actions: [runCommand('Retry', AIRFLOW_COMMANDS.refresh), showLog] };
+    default:
+      return { message: error.message, actions: [showLog] };
+  }
+}
+
 export function isCancellation(error: unknown): boolean {
   // Node's AbortSignal (child processes, dockerode, fetch) rejects with an AbortError.
   if ((error as { name?: string } | undefined)?.name === 'AbortError') return true;
-  return (error instanceof AwsProblem && error.kind === 'aborted') || (error instanceof SonarProblem && error.kind === 'aborted') || error instanceof vscode.CancellationError;
+  return (error instanceof AwsProblem && error.kind === 'aborted') || (error instanceof SonarProblem && error.kind === 'aborted')
+    || (error instanceof AirflowProblem && error.kind === 'aborted') || error instanceof vscode.CancellationError;
 }
 
 /**
@@ -104,7 +136,7 @@ export function isCancellation(error: unknown): boolean {
  * sentence is the whole story. Anything else is a bug, whose stack trace is worth logging.
  */
 export function isExpected(error: unknown): boolean {
-  return [UserFacingError, UntrustedWorkspace, ExecutableNotFound, AwsProblem, SonarProblem, DockerUnavailable, ComposeNotFound].some((kind) => error instanceof kind);
+  return [UserFacingError, UntrustedWorkspace, ExecutableNotFound, AwsProblem, SonarProblem, AirflowProblem, DockerUnavailable, ComposeNotFound].some((kind) => error instanceof kind);
 }
 
 /** Shows a failure as a message with buttons; the log gets one line, or the stack trace of a bug; cancellation stays silent. */
@@ -113,7 +145,7 @@ export async function reportError(error: unknown, logger: Logger, context: strin
   const { message, actions } = describeFailure(error);
   if (isExpected(error)) logger.warn(`${context}: ${message}`);
   else logger.error(`${context}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-  const all = retry ? [{ title: 'Retry', run: retry }, ...actions] : actions;
+  const all = retry ? [{ title: 'Retry', run: retry }, ...actions.filter((a) => a.title !== 'Retry')] : actions;
   const picked = await vscode.window.showErrorMessage(message, ...all.map((a) => a.title));
   await all.find((a) => a.title === picked)?.run();
 }

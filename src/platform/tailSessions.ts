@@ -166,11 +166,15 @@ export class TailSessions implements vscode.Disposable {
     return this.start(key, title, resolver, sets, [], { since, channelName });
   }
 
-  /** Tails any other LogSource (the local stack's containers) from the start-minutes setting, each line written by `format`. */
-  startSource(key: string, title: string, source: LogSource, format: (e: LogEvent) => string, channelName: string, options: Partial<TailOptions> = {}): TailSession {
+  /**
+   * Tails any other LogSource (the local stack's containers) from the start-minutes setting, each
+   * line written by `format`. A source given as a function is built again on every restart (one
+   * that reads from a position of its own, an Airflow task log); `note` replaces the first notice.
+   */
+  startSource(key: string, title: string, source: LogSource | (() => LogSource), format: (e: LogEvent) => string, channelName: string, options: Partial<TailOptions> = {}, note?: string): TailSession {
     return this.open(key, title, channelName, format, [], () => {
       const minutes = readSettings().logs.startMinutes;
-      return { source, note: `Tailing ${title} from ${minutes} minutes ago.`, options: { since: Date.now() - minutes * 60_000, ...options } };
+      return { source: typeof source === 'function' ? source() : source, note: note ?? `Tailing ${title} from ${minutes} minutes ago.`, options: { since: Date.now() - minutes * 60_000, ...options } };
     });
   }
 

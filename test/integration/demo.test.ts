@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { AirflowClient } from '../../src/core/airflow/client';
+import { listDags, listImportErrors, recentRuns } from '../../src/core/airflow/dags';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -117,5 +119,14 @@ describe('demo: the environment npm start seeds, read with the real SDK', () => 
     const gate = await (await get('api/qualitygates/project_status?projectKey=airflow-ecs_dags&branch=main', demo.sonarToken)).json() as { projectStatus: { status: string; conditions: { metricKey: string; status: string }[] } };
     assert.equal(gate.projectStatus.status, 'ERROR');
     assert.equal(gate.projectStatus.conditions.find((c) => c.status === 'ERROR')?.metricKey, 'new_security_rating');
+  });
+  it('answers the Airflow 3 API with its password only: the workspace DAGs with runs, the import error', async () => {
+    const client = await AirflowClient.connect({ baseUrl: demo.airflowUrl, credentials: { kind: 'password', username: demo.airflowUser, password: demo.airflowPassword } });
+    const dags = await listDags(client);
+    assert.deepEqual(dags.map((d) => d.dagId), ['bad_tempfile_example', 'etl_taskflow', 'orders_report', 'sensor_branching']);
+    assert.equal((await recentRuns(client)).get('sensor_branching')?.state, 'failed');
+    const [error] = await listImportErrors(client);
+    assert.equal(error.filename, 'broken_import_example.py');
+    await assert.rejects(AirflowClient.connect({ baseUrl: demo.airflowUrl, credentials: { kind: 'password', username: demo.airflowUser, password: 'guess' } }), /Invalid credentials/);
   });
 });

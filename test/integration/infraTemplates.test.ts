@@ -542,8 +542,8 @@ describe('infra-templates', () => {
       try {
         const version = await (await fetch(`${airflow.url}/api/v2/version`)).json() as { version: string };
         assert.match(version.version, /^3\./);
-        const dags = await airflow.waitFor<{ dags: { dag_id: string }[] }>('/dags', (b) => b.dags.length >= 4, 120_000);
-        assert.deepEqual(dags.dags.map((d) => d.dag_id).sort(), ['bad_tempfile_example', 'etl_taskflow', 'orders_report', 'sensor_branching']);
+        const dags = await airflow.waitFor<{ dags: { dag_id: string }[] }>('/dags', (b) => b.dags.length >= 5, 120_000);
+        assert.deepEqual(dags.dags.map((d) => d.dag_id).sort(), ['bad_tempfile_example', 'etl_taskflow', 'failing_task_example', 'orders_report', 'sensor_branching']);
         const errors = await airflow.waitFor<{ import_errors: { filename: string; stack_trace: string }[] }>('/importErrors', (b) => b.import_errors.length > 0, 60_000);
         assert.deepEqual(errors.import_errors.map((e) => e.filename), ['broken_import_example.py']);
         assert.match(errors.import_errors[0].stack_trace, /No module named 'airflow\.providers\.snowflake'/);

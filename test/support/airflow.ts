@@ -25,10 +25,13 @@ export interface TestAirflow {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function startAirflow(opts: { dagsFolder: string; timeoutMs?: number }): Promise<TestAirflow> {
+/** `env`: more AIRFLOW__* settings, e.g. a short AIRFLOW__API_AUTH__JWT_EXPIRATION_TIME. */
+export async function startAirflow(opts: { dagsFolder: string; timeoutMs?: number; env?: Record<string, string> }): Promise<TestAirflow> {
   const bin = pythonToolBin('airflow');
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'airflow-ecs-airflow-'));
   const port = await freePort();
+  // Tasks report to the api-server's execution API; its log servers need ports no other Airflow on the machine holds.
+  const [workerLogPort, triggerLogPort] = [await freePort(), await freePort()];
   const url = `http://127.0.0.1:${port}`;
   const log = fs.openSync(path.join(home, 'standalone.log'), 'a');
   const env: NodeJS.ProcessEnv = {
@@ -42,6 +45,10 @@ export async function startAirflow(opts: { dagsFolder: string; timeoutMs?: numbe
     AIRFLOW__API__PORT: String(port),
     AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL: '5',
     AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK: 'false',
+    AIRFLOW__CORE__EXECUTION_API_SERVER_URL: `${url}/execution/`,
+    AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT: String(workerLogPort),
+    AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT: String(triggerLogPort),
+    ...opts.env,
   };
   // Its own process group, so stop() ends standalone and every component it started.
   const child: ChildProcess = spawn(path.join(bin, 'airflow'), ['standalone'], { env, cwd: home, stdio: ['ignore', log, log], detached: true });
@@ -105,4 +112,13 @@ export async function startAirflow(opts: { dagsFolder: string; timeoutMs?: numbe
     }
   };
   return { url, username, password, home, token, get, waitFor, stop };
+}
+
+/** A temp DAG folder with the sample DAGs and the test-only ones (test/fixtures/airflow-dags); removed by the caller. */
+export function seededDagsFolder(repoRoot: string): string {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'airflow-ecs-dags-'));
+  for (const from of [path.join(repoRoot, 'sample-dags', 'dags'), path.join(repoRoot, 'test', 'fixtures', 'airflow-dags')]) {
+    for (const name of fs.readdirSync(from).filter((n) => n.endsWith('.py'))) fs.copyFileSync(path.join(from, name), path.join(folder, name));
+  }
+  return folder;
 }

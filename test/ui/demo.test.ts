@@ -90,7 +90,7 @@ describe('UI: the demo that `npm start` opens', () => {
     fs.rmSync(demoDir, { recursive: true, force: true });
   });
 
-  const VIEWS = ['Clusters', 'Quality', 'Images', 'Pipelines', 'Local Stack'];
+  const VIEWS = ['Clusters', 'Quality', 'Images', 'Pipelines', 'Local Stack', 'Airflow'];
 
   /** Expands or collapses a view of the container. */
   async function setExpanded(title: string, expanded: boolean): Promise<Locator> {
@@ -151,6 +151,18 @@ describe('UI: the demo that `npm start` opens', () => {
     assert.match(await workbench.treeRow('new_security_rating').first().innerText(), /ERROR · E, threshold A/);
     assert.match(await workbench.treeRow('Errors').first().innerText(), /1/);
     await page.locator('.statusbar-item', { hasText: 'Quality gate: Failed' }).waitFor();
+
+    // The demo's Airflow: the workspace's DAGs with their runs, the file it cannot import on top.
+    await expandView('Airflow');
+    await workbench.treeRow('broken_import_example.py').first().waitFor({ timeout: 30_000 });
+    assert.match(await workbench.treeRow('sensor_branching').first().innerText(), /0 \* \* \* \* · failed \d+ min ago/);
+    assert.match(await workbench.treeRow('etl_taskflow').first().innerText(), /0 0 \* \* \* · success \d+ h ago/);
+    // Its import error in the Problems panel, on the file, from source Airflow.
+    await page.mouse.move(0, 0);
+    await page.keyboard.press('Control+Shift+M');
+    const problems = page.locator('.markers-panel');
+    await problems.locator('.monaco-list-row', { hasText: "ModuleNotFoundError: No module named 'airflow.providers.snowflake'" }).first().waitFor({ timeout: 30_000 });
+    assert.match(await problems.innerText(), /broken_import_example\.py[\s\S]*Airflow/);
     console.log(`      every view populated ${((Date.now() - startedAt) / 1000).toFixed(1)} s after \`node scripts/start.mjs\` started`);
     for (const view of VIEWS) await setExpanded(view, true);
     await page.setViewportSize({ width: 1400, height: 1100 });

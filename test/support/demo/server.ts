@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startFakeAws } from '../fakeAws';
 import { startFakeSonar } from '../fakeSonar';
+import { seedFromFolder, startFakeAirflow, type FakeAirflow } from '../fakeAirflow';
 import {
   demoBuilds, demoCluster, demoLoadBalancers, demoProjects, demoRepository, demoSonarProject, deployedIndex, DEMO_CLUSTER, DEMO_DAG_PROJECT, DEMO_IMAGE_PROJECT,
   DEMO_LOG_GROUP, DEMO_REGION, DEMO_REPOSITORY, FIRST_IMAGE_BUILD, serviceStartLines, workerLines,
@@ -26,6 +27,10 @@ export interface Demo {
   /** A random token the local SonarCloud accepts; it is worth nothing anywhere else. */
   sonarToken: string;
   workspace: string;
+  /** The demo's Airflow 3 API (test/support/fakeAirflow.ts) and its generated admin password. */
+  airflowUrl: string;
+  airflowUser: string;
+  airflowPassword: string;
   /** Environment for the VS Code server: fake credentials in files of the demo's own, and the region. */
   env: Record<string, string>;
   stop(): Promise<void>;
@@ -48,12 +53,14 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
   const head = commits[commits.length - 1].sha;
   const fakes = await startFakeAws();
   const sonar = await startFakeSonar();
+  const airflow = await startFakeAirflow();
   let timer: NodeJS.Timeout | undefined;
   const stopAll = async () => {
     clearInterval(timer);
     fakes.aws.reset();
     await fakes.aws.close();
     await sonar.close();
+    await airflow.close();
   };
   try {
     const digests = fakes.ecr.seed([demoRepository(commits)])[DEMO_REPOSITORY];
@@ -96,14 +103,32 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
       }
     }));
 
+    seedDemoAirflow(airflow, path.join(folder, 'dags'));
+
     return {
       awsUrl: fakes.aws.url, sonarUrl: sonar.url, sonarToken, workspace: folder,
+      airflowUrl: airflow.url, airflowUser: airflow.username, airflowPassword: airflow.password,
       env: { ...awsFiles(opts.dir), AWS_REGION: DEMO_REGION, AWS_ACCESS_KEY_ID: DEMO_ACCESS_KEY, AWS_SECRET_ACCESS_KEY: DEMO_SECRET_KEY, AWS_EC2_METADATA_DISABLED: 'true' },
       stop: stopAll,
     };
   } catch (err) {
     await stopAll();
     throw err;
+  }
+}
+
+/** The workspace's DAGs as deployed, unpaused, with a day of runs: the newest of sensor_branching failed. */
+function seedDemoAirflow(airflow: FakeAirflow, dagsFolder: string): void {
+  seedFromFolder(airflow, dagsFolder);
+  const now = Date.now();
+  const iso = (ms: number) => new Date(ms).toISOString();
+  for (const dag of airflow.dags.values()) {
+    dag.is_paused = dag.dag_id === 'bad_tempfile_example';
+    for (let h = 24; h >= 1; h -= dag.dag_id === 'sensor_branching' ? 1 : 6) {
+      const at = now - h * 3_600_000;
+      const failed = dag.dag_id === 'sensor_branching' && h === 1;
+      airflow.addRun({ dag_id: dag.dag_id, dag_run_id: `scheduled__${iso(at)}`, state: failed ? 'failed' : 'success', run_after: iso(at), start_date: iso(at + 1000), end_date: iso(at + 95_000) });
+    }
   }
 }
 

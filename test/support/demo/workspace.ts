@@ -11,7 +11,7 @@ import { DEMO_DAG_PROJECT, DEMO_IMAGE_PROJECT, DEMO_REPOSITORY, type DemoCommit 
 export const DEMO_HISTORY: readonly { paths: string[]; subject: string }[] = [
   { paths: ['dags/etl_taskflow.py', 'dags/asset_consumer.py', 'tests', 'sonar-project.properties'], subject: 'Add the orders ETL DAG, its asset-driven report and their tests' },
   { paths: ['infra'], subject: 'Add the Airflow image, compose stack and pipelines' },
-  { paths: ['dags/sensor_branching.py'], subject: 'Add the marker-file sensor DAG' },
+  { paths: ['dags/sensor_branching.py', 'dags/failing_task_example.py'], subject: 'Add the marker-file sensor DAG and the failing-task example' },
   { paths: ['dags/bad_tempfile_example.py', 'dags/broken_import_example.py', '.vscode'], subject: 'Add the daily report and Snowflake load DAGs' },
 ];
 /** The first commit whose DAG build fails the quality gate (it brings bad_tempfile_example.py). */
