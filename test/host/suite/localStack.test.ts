@@ -116,7 +116,9 @@ describe('Local Stack in a real extension host', function () {
     const { calls } = await withAnswers(vscode.env, 'openExternal', [true], () => vscode.commands.executeCommand('airflowEcs.localStack.openInBrowser', web.node));
     const url = String(calls[0][0]);
     assert.match(url, /^http:\/\/localhost:\d+\/$/);
-    assert.match(await (await fetch(url.replace('localhost', '127.0.0.1'))).text(), /Airflow webserver/);
+    // The container runs before its server listens: on a busy machine the first connection may be refused.
+    const page = await until('the webserver to answer', () => fetch(url.replace('localhost', '127.0.0.1')).then((r) => r.text(), () => undefined));
+    assert.match(page, /Airflow webserver/);
   });
 
   it('Open in Browser on a service without ports offers the ports the stack publishes', async () => {
