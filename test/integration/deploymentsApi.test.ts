@@ -1,12 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { createEcsApi } from '../../src/core/aws/ecs';
 import { AwsProblem } from '../../src/core/aws/errors';
-import { resolveConnection } from '../../src/core/aws/connection';
 import { DeploymentHistory } from '../../src/core/ecs/deploymentHistory';
-import { silentLogger } from '../../src/core/log';
-import { startFakeAws, type FakeAws, type SeedService } from '../support/fakeAws';
-import type { FakeEcs } from '../support/fakeAws/ecs';
-import { withAwsProfileFiles } from '../support/awsProfiles';
+import type { SeedService } from '../support/fakeAws';
+import { fakeAwsPerFile } from '../support/fakeAws/perFile';
 
 const IMAGE = (build: number) => `123456789012.dkr.ecr.us-east-1.amazonaws.com/airflow:build-${build}`;
 
@@ -23,27 +19,11 @@ const WORKER: SeedService = {
 };
 
 describe('ECS service deployments against the local AWS endpoint (real SDK, JSON 1.1 wire format)', () => {
-  let aws: FakeAws;
-  let ecs: FakeEcs;
-  let restoreEnv: () => void;
-
-  before(async () => {
-    ({ aws, ecs } = await startFakeAws());
-    restoreEnv = withAwsProfileFiles();
-  });
-  after(async () => {
-    restoreEnv();
-    await aws.close();
-  });
-  beforeEach(() => aws.reset());
-
-  async function api() {
-    const conn = await resolveConnection({ profile: 'test', region: '', endpoint: aws.url });
-    return createEcsApi(conn, silentLogger);
-  }
+  const fake = fakeAwsPerFile();
+  const api = () => fake.ecsApi();
 
   it('lists deployments newest first and describes them with strategy, circuit breaker, alarms and revisions', async () => {
-    ecs.seed([{ name: 'prod', services: [WORKER] }]);
+    fake.ecs.seed([{ name: 'prod', services: [WORKER] }]);
     const ecsApi = await api();
     const page = await ecsApi.listServiceDeployments('prod', 'worker', 20);
     assert.equal(page.deployments.length, 5);
@@ -69,7 +49,7 @@ describe('ECS service deployments against the local AWS endpoint (real SDK, JSON
   });
 
   it('pages deployments, describes at most 20 per call, and reports ARNs it does not know as failures', async () => {
-    ecs.seed([{ name: 'prod', services: [{ name: 'worker', desiredCount: 1, revision: 40, history: Array.from({ length: 44 }, (_, i) => ({ revision: i + 1 })) }] }]);
+    fake.ecs.seed([{ name: 'prod', services: [{ name: 'worker', desiredCount: 1, revision: 40, history: Array.from({ length: 44 }, (_, i) => ({ revision: i + 1 })) }] }]);
     const history = new DeploymentHistory(await api(), 'prod', 'worker');
     await history.reload();
     assert.equal(history.deployments.length, 20);
@@ -78,18 +58,18 @@ describe('ECS service deployments against the local AWS endpoint (real SDK, JSON
     await history.loadMore();
     assert.equal(history.deployments.length, 45);
     assert.ok(!history.more);
-    assert.equal(aws.countCalls('ListServiceDeployments'), 3);
-    assert.equal(aws.countCalls('DescribeServiceDeployments'), 3);
+    assert.equal(fake.aws.countCalls('ListServiceDeployments'), 3);
+    assert.equal(fake.aws.countCalls('DescribeServiceDeployments'), 3);
     // Each page's revisions in one call (20 deployments name 21 revisions: two calls; the last page, 5).
-    assert.equal(aws.countCalls('DescribeServiceRevisions'), 5);
+    assert.equal(fake.aws.countCalls('DescribeServiceRevisions'), 5);
     const starts = history.deployments.map((d) => d.startedAt!.getTime());
     assert.deepEqual(starts, [...starts].sort((a, b) => b - a), 'newest first');
 
     // A refresh reads again the three pages the user loaded.
-    aws.calls.length = 0;
+    fake.aws.calls.length = 0;
     await history.reload();
     assert.equal(history.deployments.length, 45);
-    assert.equal(aws.countCalls('ListServiceDeployments'), 3);
+    assert.equal(fake.aws.countCalls('ListServiceDeployments'), 3);
 
     const ecsApi = await api();
     const bogus = 'arn:aws:ecs:us-east-1:123456789012:service-deployment/prod/worker/doesnotexist00000000a';
@@ -98,8 +78,8 @@ describe('ECS service deployments against the local AWS endpoint (real SDK, JSON
   });
 
   it('UpdateService with another revision starts a deployment that completes, replacing the tasks', async () => {
-    ecs.seed([{ name: 'prod', services: [WORKER] }]);
-    ecs.control.deploymentDuration({ ms: 300 });
+    fake.ecs.seed([{ name: 'prod', services: [WORKER] }]);
+    fake.ecs.control.deploymentDuration({ ms: 300 });
     const ecsApi = await api();
     const updated = await ecsApi.updateService('prod', 'worker', { taskDefinition: 'airflow-worker:7' });
     assert.match(updated!.taskDefinition!, /airflow-worker:7$/);
@@ -125,7 +105,7 @@ describe('ECS service deployments against the local AWS endpoint (real SDK, JSON
   });
 
   it('stops a deployment in progress with rollback, and refuses one that has finished', async () => {
-    ecs.seed([{ name: 'prod', services: [WORKER] }]);
+    fake.ecs.seed([{ name: 'prod', services: [WORKER] }]);
     const ecsApi = await api();
     await ecsApi.updateService('prod', 'worker', { taskDefinition: 'airflow-worker:6' });
     const [running, finished] = (await ecsApi.listServiceDeployments('prod', 'worker', 2)).deployments;
@@ -142,17 +122,17 @@ describe('ECS service deployments against the local AWS endpoint (real SDK, JSON
   });
 
   it('an endpoint without the deployment operations is "unsupported": the history says so and the service still describes', async () => {
-    ecs.seed([{ name: 'prod', services: [WORKER] }]);
-    ecs.control.withoutDeploymentOperations();
+    fake.ecs.seed([{ name: 'prod', services: [WORKER] }]);
+    fake.ecs.control.withoutDeploymentOperations();
     const ecsApi = await api();
     await assert.rejects(ecsApi.listServiceDeployments('prod', 'worker', 20), (err: AwsProblem) =>
       err.kind === 'unsupported' && /does not support ecs:ListServiceDeployments \(UnknownOperationException\)/.test(err.message));
     const history = new DeploymentHistory(ecsApi, 'prod', 'worker');
-    ecs.reset();
-    ecs.seed([{ name: 'prod', services: [WORKER] }]);
+    fake.ecs.reset();
+    fake.ecs.seed([{ name: 'prod', services: [WORKER] }]);
     await history.reload();
     assert.equal(history.deployments.length, 5);
-    ecs.control.withoutDeploymentOperations();
+    fake.ecs.control.withoutDeploymentOperations();
     await history.reload();
     assert.ok(history.loaded);
     assert.equal(history.revisions.size, 0, 'what was read before is gone');
@@ -164,8 +144,8 @@ describe('ECS service deployments against the local AWS endpoint (real SDK, JSON
   });
 
   it('access denied on DescribeServiceRevisions only: deployments still listed, the revisions say why', async () => {
-    ecs.seed([{ name: 'prod', services: [WORKER] }]);
-    aws.injectFault({ operation: 'DescribeServiceRevisions', kind: 'accessDenied', count: 1 });
+    fake.ecs.seed([{ name: 'prod', services: [WORKER] }]);
+    fake.aws.injectFault({ operation: 'DescribeServiceRevisions', kind: 'accessDenied', count: 1 });
     const history = new DeploymentHistory(await api(), 'prod', 'worker');
     await history.reload();
     assert.equal(history.deployments.length, 5);
@@ -177,9 +157,9 @@ describe('ECS service deployments against the local AWS endpoint (real SDK, JSON
   });
 
   it('an HTML error page on ListServiceDeployments is a failure of the read, not "unsupported"', async () => {
-    ecs.seed([{ name: 'prod', services: [WORKER] }]);
+    fake.ecs.seed([{ name: 'prod', services: [WORKER] }]);
     // Every attempt of the SDK's four (a 502 is retried).
-    aws.injectFault({ operation: 'ListServiceDeployments', kind: 'html', count: 4 });
+    fake.aws.injectFault({ operation: 'ListServiceDeployments', kind: 'html', count: 4 });
     const history = new DeploymentHistory(await api(), 'prod', 'worker');
     await assert.rejects(history.reload(), (err: AwsProblem) => err.kind === 'badResponse');
     assert.ok(!history.loaded);

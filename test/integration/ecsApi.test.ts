@@ -4,32 +4,14 @@ import { AwsProblem } from '../../src/core/aws/errors';
 import { resolveConnection } from '../../src/core/aws/connection';
 import { belongsToService, loadServices, PagedTaskList, SelectedTaskList, TaskPager } from '../../src/core/ecs/taskPager';
 import { silentLogger } from '../../src/core/log';
-import { startFakeAws, type FakeAws } from '../support/fakeAws';
-import type { FakeEcs } from '../support/fakeAws/ecs';
-import { withAwsProfileFiles } from '../support/awsProfiles';
+import { fakeAwsPerFile } from '../support/fakeAws/perFile';
 
 describe('ECS API against the local AWS endpoint (real SDK, JSON 1.1 wire format)', () => {
-  let aws: FakeAws;
-  let ecs: FakeEcs;
-  let restoreEnv: () => void;
-
-  before(async () => {
-    ({ aws, ecs } = await startFakeAws());
-    restoreEnv = withAwsProfileFiles();
-  });
-  after(async () => {
-    restoreEnv();
-    await aws.close();
-  });
-  beforeEach(() => aws.reset());
-
-  async function api() {
-    const conn = await resolveConnection({ profile: 'test', region: '', endpoint: aws.url });
-    return createEcsApi(conn, silentLogger);
-  }
+  const fake = fakeAwsPerFile();
+  const api = () => fake.ecsApi();
 
   it('lists and describes clusters with their counts', async () => {
-    ecs.seed([{ name: 'airflow-prod', services: [{ name: 'worker', desiredCount: 3 }, { name: 'scheduler', desiredCount: 1 }] }]);
+    fake.ecs.seed([{ name: 'airflow-prod', services: [{ name: 'worker', desiredCount: 3 }, { name: 'scheduler', desiredCount: 1 }] }]);
     const ecsApi = await api();
     const arns = await ecsApi.listClusterArns();
     assert.deepEqual(arns, ['arn:aws:ecs:us-east-1:123456789012:cluster/airflow-prod']);
@@ -41,33 +23,33 @@ describe('ECS API against the local AWS endpoint (real SDK, JSON 1.1 wire format
   });
 
   it('describes services 10 per call, following ListServices pages', async () => {
-    ecs.seed([{ name: 'c', services: Array.from({ length: 23 }, (_, i) => ({ name: `svc-${String(i).padStart(2, '0')}`, desiredCount: 0 })) }]);
+    fake.ecs.seed([{ name: 'c', services: Array.from({ length: 23 }, (_, i) => ({ name: `svc-${String(i).padStart(2, '0')}`, desiredCount: 0 })) }]);
     const { items: services } = await loadServices(await api(), 'c');
     assert.equal(services.length, 23);
     assert.equal(services[0].serviceName, 'svc-00');
-    assert.equal(aws.countCalls('ListServices'), 1);
-    assert.equal(aws.countCalls('DescribeServices'), 3);
+    assert.equal(fake.aws.countCalls('ListServices'), 1);
+    assert.equal(fake.aws.countCalls('DescribeServices'), 3);
     assert.ok(services[0].createdAt instanceof Date, 'timestamps arrive as dates');
   });
 
   it('pages tasks 100 at a time, describing each page once', async () => {
-    ecs.seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 250 }] }]);
+    fake.ecs.seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 250 }] }]);
     const pager = new TaskPager(await api(), 'c', { serviceName: 'worker', desiredStatus: 'RUNNING' });
     const first = await pager.nextPage();
     assert.equal(first.length, 100);
-    assert.equal(aws.countCalls('DescribeTasks'), 1);
+    assert.equal(fake.aws.countCalls('DescribeTasks'), 1);
     const second = await pager.nextPage();
     const third = await pager.nextPage();
     assert.equal(second.length + third.length, 150);
     assert.ok(pager.done);
-    assert.equal(aws.countCalls('ListTasks'), 3);
-    assert.equal(aws.countCalls('DescribeTasks'), 3);
+    assert.equal(fake.aws.countCalls('ListTasks'), 3);
+    assert.equal(fake.aws.countCalls('DescribeTasks'), 3);
     const ids = new Set([...first, ...second, ...third].map((t) => t.taskArn));
     assert.equal(ids.size, 250, 'no task twice');
   });
 
   it('finds standalone tasks that belong to no service', async () => {
-    ecs.seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 2 }], standaloneTasks: [{ family: 'airflow-db-migrate' }] }]);
+    fake.ecs.seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 2 }], standaloneTasks: [{ family: 'airflow-db-migrate' }] }]);
     const real = await api();
     const described: number[] = [];
     const spy = { ...real, describeTasks: (c: string, arns: string[], signal?: AbortSignal) => (described.push(arns.length), real.describeTasks(c, arns, signal)) };
@@ -82,16 +64,16 @@ describe('ECS API against the local AWS endpoint (real SDK, JSON 1.1 wire format
   });
 
   it('retries throttling (adaptive mode) and succeeds', async () => {
-    ecs.seed([{ name: 'c' }]);
-    aws.injectFault({ operation: 'ListClusters', kind: 'throttle', count: 2 });
+    fake.ecs.seed([{ name: 'c' }]);
+    fake.aws.injectFault({ operation: 'ListClusters', kind: 'throttle', count: 2 });
     const arns = await (await api()).listClusterArns();
     assert.equal(arns.length, 1);
-    assert.equal(aws.countCalls('ListClusters'), 3);
+    assert.equal(fake.aws.countCalls('ListClusters'), 3);
   });
 
   it('names the denied IAM action', async () => {
-    ecs.seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 1 }] }]);
-    aws.injectFault({ operation: 'StopTask', kind: 'accessDenied', count: 1 });
+    fake.ecs.seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 1 }] }]);
+    fake.aws.injectFault({ operation: 'StopTask', kind: 'accessDenied', count: 1 });
     const { items: [task] } = await (await api()).describeTasks('c', (await (await api()).listTaskArns('c', { desiredStatus: 'RUNNING' })).arns);
     await assert.rejects((await api()).stopTask('c', task.taskArn!, 'test'), (err: unknown) => {
       assert.ok(err instanceof AwsProblem);
@@ -121,7 +103,7 @@ describe('ECS API against the local AWS endpoint (real SDK, JSON 1.1 wire format
   });
 
   it('stops a task and scales a service', async () => {
-    ecs.seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 2 }] }]);
+    fake.ecs.seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 2 }] }]);
     const ecsApi = await api();
     const { arns } = await ecsApi.listTaskArns('c', { serviceName: 'worker', desiredStatus: 'RUNNING' });
     const stopped = await ecsApi.stopTask('c', arns[0], 'because');
@@ -133,22 +115,22 @@ describe('ECS API against the local AWS endpoint (real SDK, JSON 1.1 wire format
   });
 
   it('lists and describes more than 100 clusters: ListClusters pages, DescribeClusters 100 at a time', async () => {
-    ecs.seed(Array.from({ length: 130 }, (_, i) => ({ name: `c-${String(i).padStart(3, '0')}` })));
+    fake.ecs.seed(Array.from({ length: 130 }, (_, i) => ({ name: `c-${String(i).padStart(3, '0')}` })));
     const ecsApi = await api();
     const arns = await ecsApi.listClusterArns();
     assert.equal(arns.length, 130);
-    assert.equal(aws.countCalls('ListClusters'), 2);
+    assert.equal(fake.aws.countCalls('ListClusters'), 2);
     const { items, failures } = await ecsApi.describeClusters(arns);
     assert.equal(items.length, 130);
     assert.deepEqual(failures, []);
-    assert.equal(aws.countCalls('DescribeClusters'), 2);
+    assert.equal(fake.aws.countCalls('DescribeClusters'), 2);
   });
 
   it('returns the failures of DescribeClusters, DescribeServices and DescribeTasks', async () => {
-    ecs.seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 3 }, { name: 'gone', desiredCount: 0 }] }, { name: 'half' }]);
+    fake.ecs.seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 3 }, { name: 'gone', desiredCount: 0 }] }, { name: 'half' }]);
     const ecsApi = await api();
     const { arns } = await ecsApi.listTaskArns('c', { serviceName: 'worker', desiredStatus: 'RUNNING' });
-    ecs.control.failDescribe({ arns: [arns[1], 'gone', 'half'] });
+    fake.ecs.control.failDescribe({ arns: [arns[1], 'gone', 'half'] });
 
     const clusters = await ecsApi.describeClusters(await ecsApi.listClusterArns());
     assert.deepEqual(clusters.items.map((c) => c.clusterName), ['c']);
@@ -165,23 +147,23 @@ describe('ECS API against the local AWS endpoint (real SDK, JSON 1.1 wire format
   });
 
   it('reloads the loaded pages of a task list in place, keeping "Load more" progress', async () => {
-    ecs.seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 350 }] }]);
+    fake.ecs.seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 350 }] }]);
     const list = new PagedTaskList(await api(), 'c', { serviceName: 'worker', desiredStatus: 'RUNNING' });
     await list.loadMore();
     await list.loadMore();
     assert.equal(list.tasks.length, 200);
-    aws.calls.length = 0;
+    fake.aws.calls.length = 0;
     await list.reload();
     assert.equal(list.tasks.length, 200, 'two pages again, not one and not all');
     assert.ok(list.more);
-    assert.equal(aws.countCalls('DescribeTasks'), 2);
+    assert.equal(fake.aws.countCalls('DescribeTasks'), 2);
     await list.loadMore();
     assert.equal(list.tasks.length, 300);
   });
 
   it('starts the tasks of a scaled service after the scheduler delay', async () => {
-    ecs.seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 2 }] }]);
-    ecs.control.schedulerDelay({ ms: 300 });
+    fake.ecs.seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 2 }] }]);
+    fake.ecs.control.schedulerDelay({ ms: 300 });
     const ecsApi = await api();
     const updated = await ecsApi.updateService('c', 'worker', { desiredCount: 4 });
     assert.equal(updated?.runningCount, 2, 'UpdateService answers before the scheduler acts');

@@ -4,26 +4,14 @@ import { AwsProblem } from '../../src/core/aws/errors';
 import { resolveConnection } from '../../src/core/aws/connection';
 import { FIRST_SCREEN, ServiceList } from '../../src/core/ecs/serviceList';
 import { silentLogger } from '../../src/core/log';
-import { startFakeAws, type FakeAws } from '../support/fakeAws';
-import { generatedServiceNames, type FakeEcs } from '../support/fakeAws/ecs';
-import { withAwsProfileFiles } from '../support/awsProfiles';
+import { generatedServiceNames } from '../support/fakeAws/ecs';
+import { fakeAwsPerFile } from '../support/fakeAws/perFile';
 
 describe('A 2,000-service cluster against the local ECS endpoint (real SDK)', () => {
-  let aws: FakeAws;
-  let ecs: FakeEcs;
-  let restoreEnv: () => void;
+  const fake = fakeAwsPerFile();
 
-  before(async () => {
-    ({ aws, ecs } = await startFakeAws());
-    restoreEnv = withAwsProfileFiles();
-  });
-  after(async () => {
-    restoreEnv();
-    await aws.close();
-  });
   beforeEach(() => {
-    aws.reset();
-    ecs.seed([{ name: 'big', generatedServices: 2000 }]);
+    fake.ecs.seed([{ name: 'big', generatedServices: 2000 }]);
   });
 
   /**
@@ -31,7 +19,7 @@ describe('A 2,000-service cluster against the local ECS endpoint (real SDK)', ()
    * before it was made. What the first screen needed can then be told apart from what follows.
    */
   async function list(): Promise<{ services: ServiceList; answeredRounds: () => number }> {
-    const conn = await resolveConnection({ profile: 'test', region: 'us-east-1', endpoint: aws.url });
+    const conn = await resolveConnection({ profile: 'test', region: 'us-east-1', endpoint: fake.aws.url });
     const api = createEcsApi(conn, silentLogger);
     let answered = 0;
     const counted = <A extends unknown[], R>(call: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
@@ -49,13 +37,13 @@ describe('A 2,000-service cluster against the local ECS endpoint (real SDK)', ()
     await services.load(new AbortController().signal);
     // Round 1: ListServices. Round 2: the first screen's describes, with the next page listed meanwhile.
     assert.equal(answeredRounds(), 2);
-    assert.equal(aws.calls[0].operation, 'ListServices');
+    assert.equal(fake.aws.calls[0].operation, 'ListServices');
     assert.equal(services.services.filter((e) => e.state === 'described').length, FIRST_SCREEN);
     assert.ok(services.services.filter((e) => e.state === 'loading').length >= 70, 'the rest of the first page says it is loading');
 
     await services.settled;
-    assert.equal(aws.countCalls('ListServices'), 20);
-    assert.equal(aws.countCalls('DescribeServices'), 200, 'each service described once, 10 a call');
+    assert.equal(fake.aws.countCalls('ListServices'), 20);
+    assert.equal(fake.aws.countCalls('DescribeServices'), 200, 'each service described once, 10 a call');
     assert.equal(services.size, 2000);
     assert.ok(services.services.every((e) => e.state === 'described'));
     assert.deepEqual(services.services.map((e) => e.name), [...generatedServiceNames(2000)].sort((a, b) => a.localeCompare(b)));
@@ -64,8 +52,8 @@ describe('A 2,000-service cluster against the local ECS endpoint (real SDK)', ()
   });
 
   it('a DescribeServices call that keeps failing marks only its own rows; a service ECS cannot describe says why', async () => {
-    ecs.control.breakDescribe({ names: ['team0300-worker'] });
-    ecs.control.failDescribe({ arns: ['team0007-triggerer'], reason: 'MISSING' });
+    fake.ecs.control.breakDescribe({ names: ['team0300-worker'] });
+    fake.ecs.control.failDescribe({ arns: ['team0007-triggerer'], reason: 'MISSING' });
     const { services } = await list();
     await services.load(new AbortController().signal);
     await services.settled;
@@ -84,7 +72,7 @@ describe('A 2,000-service cluster against the local ECS endpoint (real SDK)', ()
   it('a ListServices page denied after the first screen keeps every row listed so far, described, and says listing stopped', async () => {
     const { services } = await list();
     await services.load(new AbortController().signal);
-    aws.injectFault({ operation: 'ListServices', kind: 'accessDenied', count: 1 });
+    fake.aws.injectFault({ operation: 'ListServices', kind: 'accessDenied', count: 1 });
     await services.settled;
     assert.ok(services.listError instanceof AwsProblem);
     assert.equal((services.listError as AwsProblem).kind, 'accessDenied');

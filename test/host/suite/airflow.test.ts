@@ -2,36 +2,12 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
 import type { TreeNode } from '../../../src/platform/nodeTree';
+import { answering, until } from '../answers';
 
 const URL = process.env.AIRFLOW_ECS_TEST_AIRFLOW_URL ?? '';
 const USER = process.env.AIRFLOW_ECS_TEST_AIRFLOW_USER ?? '';
 const PASSWORD = process.env.AIRFLOW_ECS_TEST_AIRFLOW_PASSWORD ?? '';
 let api: ExtensionApi;
-
-/** Replaces a `vscode.window` function while `run` runs, answering as a person would; returns the calls. */
-async function answering<T>(target: object, key: string, values: unknown[], run: () => Thenable<T> | Promise<T>): Promise<{ calls: unknown[][]; result: T }> {
-  const t = target as Record<string, unknown>;
-  const original = t[key];
-  const calls: unknown[][] = [];
-  t[key] = async (...args: unknown[]) => {
-    calls.push(args);
-    const value = values[Math.min(calls.length - 1, values.length - 1)];
-    return typeof value === 'function' ? (value as (...a: unknown[]) => unknown)(...(await Promise.all(args))) : value;
-  };
-  try {
-    return { calls, result: await run() };
-  } finally {
-    t[key] = original;
-  }
-}
-
-async function until(what: string, ok: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const root = () => vscode.workspace.workspaceFolders![0].uri;
 const dagFile = (name: string) => vscode.Uri.joinPath(root(), 'dags', name);

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
 import type { TreeNode } from '../../../src/platform/nodeTree';
+import { answering, until as waitUntil } from '../answers';
 // Types only: the extension's classes live in its bundle, so rows are told apart by their ids.
 import type { RunNode, TaskInstanceNode } from '../../../src/features/airflow/runs/runNodes';
 
@@ -9,31 +10,8 @@ const URL = process.env.AIRFLOW_ECS_TEST_AIRFLOW_URL ?? '';
 const USER = process.env.AIRFLOW_ECS_TEST_AIRFLOW_USER ?? '';
 const PASSWORD = process.env.AIRFLOW_ECS_TEST_AIRFLOW_PASSWORD ?? '';
 let api: ExtensionApi;
-
-/** Replaces a `vscode.window` function while `run` runs, answering as a person would; returns the calls. */
-async function answering<T>(key: keyof typeof vscode.window, values: unknown[], run: () => Thenable<T> | Promise<T>): Promise<{ calls: unknown[][]; result: T }> {
-  const t = vscode.window as unknown as Record<string, unknown>;
-  const original = t[key];
-  const calls: unknown[][] = [];
-  t[key] = async (...args: unknown[]) => {
-    calls.push(args);
-    const value = values[Math.min(calls.length - 1, values.length - 1)];
-    return typeof value === 'function' ? (value as (...a: unknown[]) => unknown)(...(await Promise.all(args))) : value;
-  };
-  try {
-    return { calls, result: await run() };
-  } finally {
-    t[key] = original;
-  }
-}
-
-async function until(what: string, ok: () => boolean | Promise<boolean>, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+/** A real scheduler on a busy machine: runs take their time. */
+const until = (what: string, ok: () => boolean | Promise<boolean>, timeoutMs = 120_000) => waitUntil(what, ok, timeoutMs);
 
 const label = (ti: vscode.TreeItem) => String(typeof ti.label === 'object' ? ti.label.label : ti.label);
 const dagRow = async (dagId: string): Promise<TreeNode> => {
@@ -52,8 +30,8 @@ describe('Airflow runs, task instances and task logs in a real extension host', 
     assert.ok(URL, `no real Airflow for the in-host suite: ${process.env.AIRFLOW_ECS_TEST_AIRFLOW_ERROR ?? 'AIRFLOW_ECS_TEST_AIRFLOW_URL is not set'}`);
     api = await vscode.extensions.getExtension<ExtensionApi>('airflow-ecs.airflow-on-ecs')!.activate();
     await vscode.commands.executeCommand('airflowEcs.airflow.signOut');
-    await answering('showQuickPick', [(items: vscode.QuickPickItem[]) => items[0]], () =>
-      answering('showInputBox', [USER, PASSWORD], () => vscode.commands.executeCommand('airflowEcs.airflow.connect', { url: URL, source: 'in-host test' })));
+    await answering(vscode.window, 'showQuickPick', [(items: vscode.QuickPickItem[]) => items[0]], () =>
+      answering(vscode.window, 'showInputBox', [USER, PASSWORD], () => vscode.commands.executeCommand('airflowEcs.airflow.connect', { url: URL, source: 'in-host test' })));
     assert.ok(await api.airflow.service.signedIn());
   });
   after(() => vscode.commands.executeCommand('airflowEcs.airflow.signOut'));
@@ -63,8 +41,8 @@ describe('Airflow runs, task instances and task logs in a real extension host', 
     assert.equal(row.treeItem().collapsibleState, vscode.TreeItemCollapsibleState.Collapsed, 'a DAG row expands to its runs');
     assert.deepEqual((await api.airflow.tree.getChildren(row)).map((n) => label(n.treeItem())), ['No runs yet: Trigger DAG starts one.']);
     const checks: (string | undefined)[] = [];
-    const { calls: modals } = await answering('showWarningMessage', ['Unpause and Trigger'], () =>
-      answering('showInputBox', [async (options: vscode.InputBoxOptions) => {
+    const { calls: modals } = await answering(vscode.window, 'showWarningMessage', ['Unpause and Trigger'], () =>
+      answering(vscode.window, 'showInputBox', [async (options: vscode.InputBoxOptions) => {
         for (const text of ['{"a": ', '[]', '{}']) checks.push(await options.validateInput?.(text) as string | undefined);
         return '{}';
       }], () => vscode.commands.executeCommand('airflowEcs.airflow.triggerDag', row)));
@@ -110,7 +88,7 @@ describe('Airflow runs, task instances and task logs in a real extension host', 
 
   it('the failing task: red row, its log shows the ValueError; Clear Task runs try 2; Mark Run Success turns the run green', async () => {
     const row = await dagRow('failing_task_example');
-    await answering('showWarningMessage', ['Unpause and Trigger'], () => vscode.commands.executeCommand('airflowEcs.airflow.triggerDagWithDefaults', row));
+    await answering(vscode.window, 'showWarningMessage', ['Unpause and Trigger'], () => vscode.commands.executeCommand('airflowEcs.airflow.triggerDagWithDefaults', row));
     const [run] = await runRows('failing_task_example');
     await until('the run to fail', () => run.run.state === 'failed');
     const check = (await taskRows(run)).find((t) => t.ti.taskId === 'check_orders')!;
@@ -123,12 +101,12 @@ describe('Airflow runs, task instances and task logs in a real extension host', 
     assert.ok(log.lines.some((l) => /ERROR - Task failed with exception/.test(l)), log.lines.join('\n'));
     assert.ok(log.lines.includes('ValueError: expected 5 orders, found 3: the upstream export is incomplete'));
 
-    const { calls: asked } = await answering('showWarningMessage', ['Clear Task'], () => vscode.commands.executeCommand('airflowEcs.airflow.clearTask', check));
+    const { calls: asked } = await answering(vscode.window, 'showWarningMessage', ['Clear Task'], () => vscode.commands.executeCommand('airflowEcs.airflow.clearTask', check));
     assert.equal(asked[0][0], `Clear check_orders of run ${run.run.runId}?`);
     assert.deepEqual(asked[0][1], { modal: true, detail: 'Airflow runs it again as try 2; the log of try 1 stays.' });
     await until('try 2 to fail too', async () => (await taskRows(run)).some((t) => t.ti.taskId === 'check_orders' && t.ti.tryNumber === 2 && t.ti.state === 'failed') && run.run.state === 'failed');
 
-    await answering('showWarningMessage', ['Mark Success'], () => vscode.commands.executeCommand('airflowEcs.airflow.markRunSuccess', run));
+    await answering(vscode.window, 'showWarningMessage', ['Mark Success'], () => vscode.commands.executeCommand('airflowEcs.airflow.markRunSuccess', run));
     assert.equal(run.run.state, 'success', 'the row changes at once');
     assert.equal(run.treeItem().description, 'success');
   });
@@ -136,7 +114,7 @@ describe('Airflow runs, task instances and task logs in a real extension host', 
   it('a modal answered with Cancel changes nothing', async () => {
     const [run] = await runRows('failing_task_example');
     assert.ok(run);
-    const { calls } = await answering('showWarningMessage', [undefined], () => vscode.commands.executeCommand('airflowEcs.airflow.markRunFailed', run));
+    const { calls } = await answering(vscode.window, 'showWarningMessage', [undefined], () => vscode.commands.executeCommand('airflowEcs.airflow.markRunFailed', run));
     assert.equal(calls.length, 1);
     assert.equal(run.run.state, 'success');
   });
@@ -151,13 +129,13 @@ describe('Airflow runs, task instances and task logs in a real extension host', 
   });
 
   it('bad input: a DAG not deployed yet, and a conf missing what the params need, each one sentence with a next step', async () => {
-    const { calls } = await answering('showErrorMessage', [undefined], () => vscode.commands.executeCommand('airflowEcs.airflow.triggerDag', { dagId: 'not_deployed_yet' }));
+    const { calls } = await answering(vscode.window, 'showErrorMessage', [undefined], () => vscode.commands.executeCommand('airflowEcs.airflow.triggerDag', { dagId: 'not_deployed_yet' }));
     assert.equal(calls.length, 1);
     assert.equal(calls[0][0], 'Airflow has no DAG "not_deployed_yet" yet: run the DAG pipeline to deploy it (or check the dag_id), then try again.');
     assert.ok(calls[0].includes('Run DAG Pipeline'));
     const row = await dagRow('failing_task_example');
     let said: string | undefined;
-    await answering('showInputBox', [async (options: vscode.InputBoxOptions) => {
+    await answering(vscode.window, 'showInputBox', [async (options: vscode.InputBoxOptions) => {
       said = await options.validateInput?.('{"expected_orders": "five"}') as string | undefined;
       return undefined;
     }], () => vscode.commands.executeCommand('airflowEcs.airflow.triggerDag', row));
