@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { answering } from '../answers';
 import type { ExtensionApi } from '../../../src/extension';
 import { control } from '../../support/fakeAws/server';
 import type { SeedCluster, SeedService } from '../../support/fakeAws/ecs';
@@ -56,22 +57,6 @@ async function deploymentRows(): Promise<{ service: Row; deployments: Row; rows:
   const service = await child((await child(undefined, 'deploy-c')).node, 'worker');
   const deployments = await child(service.node, 'Deployments');
   return { service, deployments, rows: await children(deployments.node) };
-}
-
-/** Runs `action` while `target[key]` answers like a person would (a modal's button); returns its calls. */
-async function answering<K extends string>(target: Record<K, unknown>, key: K, value: unknown, action: () => Thenable<unknown>): Promise<unknown[][]> {
-  const original = target[key];
-  const calls: unknown[][] = [];
-  target[key] = ((...args: unknown[]) => {
-    calls.push(args);
-    return Promise.resolve(value);
-  }) as never;
-  try {
-    await action();
-  } finally {
-    target[key] = original;
-  }
-  return calls;
 }
 
 /** The two sides of the diff editor in front. */
@@ -137,7 +122,7 @@ describe('Service deployments in a real extension host', () => {
     assert.match(diff.left, /airflow:build-47/);
     assert.match(diff.right, /airflow:build-49/);
 
-    const first = await answering(vscode.window as never, 'showErrorMessage', undefined, () => vscode.commands.executeCommand('airflowEcs.compareRevisions', rows[2].node));
+    const { calls: first } = await answering(vscode.window, 'showErrorMessage', [undefined], () => vscode.commands.executeCommand('airflowEcs.compareRevisions', rows[2].node));
     assert.match(String(first[0][0]), /This deployment created worker; there is no earlier revision to compare it with\./);
   });
 
@@ -145,7 +130,7 @@ describe('Service deployments in a real extension host', () => {
     await seed([CLUSTER]);
     await control(AWS, 'ecs', 'deploymentDuration', { ms: 1500 });
     const { service } = await deploymentRows();
-    const modal = await answering(vscode.window as never, 'showWarningMessage', 'Roll Back', () => vscode.commands.executeCommand('airflowEcs.rollBackService', service.node));
+    const { calls: modal } = await answering(vscode.window, 'showWarningMessage', ['Roll Back'], () => vscode.commands.executeCommand('airflowEcs.rollBackService', service.node));
     assert.equal(modal.length, 1);
     assert.equal(modal[0][0], 'Roll back worker from airflow-worker:9 to airflow-worker:7?');
     const options = modal[0][1] as { modal: boolean; detail: string };
@@ -167,7 +152,7 @@ describe('Service deployments in a real extension host', () => {
   it('Roll Back Service does nothing when the modal is dismissed', async () => {
     await seed([CLUSTER]);
     const { service } = await deploymentRows();
-    const modal = await answering(vscode.window as never, 'showWarningMessage', undefined, () => vscode.commands.executeCommand('airflowEcs.rollBackService', service.node));
+    const { calls: modal } = await answering(vscode.window, 'showWarningMessage', [undefined], () => vscode.commands.executeCommand('airflowEcs.rollBackService', service.node));
     assert.equal(modal.length, 1);
     assert.equal(await callCount('UpdateService'), 0);
   });
@@ -178,7 +163,7 @@ describe('Service deployments in a real extension host', () => {
     const { rows } = await deploymentRows();
     assert.equal(rows[0].item.contextValue, 'airflowEcs.deployment.stoppable');
     assert.match(rows[0].description, /^in progress · blue\/green · started 1 h ago · from airflow-worker:7$/);
-    const modal = await answering(vscode.window as never, 'showWarningMessage', 'Stop and Roll Back', () => vscode.commands.executeCommand('airflowEcs.stopDeployment', rows[0].node));
+    const { calls: modal } = await answering(vscode.window, 'showWarningMessage', ['Stop and Roll Back'], () => vscode.commands.executeCommand('airflowEcs.stopDeployment', rows[0].node));
     assert.equal(modal[0][0], 'Stop the deployment of airflow-worker:9 to worker?');
     assert.deepEqual(modal[0][1], { modal: true, detail: 'ECS rolls worker back to airflow-worker:7 and replaces the tasks of airflow-worker:9.' });
     assert.equal(await callCount('StopServiceDeployment'), 1);
@@ -200,7 +185,7 @@ describe('Service deployments in a real extension host', () => {
     assert.equal(diff.title, 'airflow-worker:8 ↔ airflow-worker:9');
     assert.doesNotMatch(diff.right, /Image digest/, 'no revisions, so no digests');
 
-    const modal = await answering(vscode.window as never, 'showWarningMessage', 'Roll Back', () => vscode.commands.executeCommand('airflowEcs.rollBackService', service.node));
+    const { calls: modal } = await answering(vscode.window, 'showWarningMessage', ['Roll Back'], () => vscode.commands.executeCommand('airflowEcs.rollBackService', service.node));
     assert.equal(modal[0][0], 'Roll back worker from airflow-worker:9 to airflow-worker:8?');
     assert.equal(await callCount('UpdateService'), 1);
   });

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { answering } from '../answers';
 import type { ExtensionApi } from '../../../src/extension';
 import { control } from '../../support/fakeAws/server';
 import type { SeedCluster } from '../../support/fakeAws/ecs';
@@ -40,25 +41,6 @@ async function child(node: Node | undefined, label: string | RegExp) {
   const found = (await children(node)).find((c) => (typeof label === 'string' ? c.label === label : label.test(c.label)));
   assert.ok(found, `no child ${label} under ${node ? api.clusterTree.getTreeItem(node).label : 'root'}: ${(await children(node)).map((c) => c.label).join(', ')}`);
   return found;
-}
-
-/**
- * Runs `action` while a `vscode.window`/`vscode.env` function answers with `value`, as a person
- * would answer the dialog; returns the arguments it was called with.
- */
-async function answering<K extends string>(target: Record<K, unknown>, key: K, value: unknown, action: () => Thenable<unknown>): Promise<unknown[][]> {
-  const original = target[key];
-  const calls: unknown[][] = [];
-  target[key] = ((...args: unknown[]) => {
-    calls.push(args);
-    return Promise.resolve(value);
-  }) as never;
-  try {
-    await action();
-  } finally {
-    target[key] = original;
-  }
-  return calls;
 }
 
 const PROD: SeedCluster = {
@@ -143,7 +125,7 @@ describe('Clusters view in a real extension host', () => {
     await seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 2 }] }]);
     const worker = await child(await child(undefined, 'c').then((c) => c.node), 'worker');
     const [task] = await children(worker.node);
-    const confirm = await answering(vscode.window as never, 'showWarningMessage', 'Stop Task', () => vscode.commands.executeCommand('airflowEcs.stopTask', task.node));
+    const { calls: confirm } = await answering(vscode.window, 'showWarningMessage', ['Stop Task'], () => vscode.commands.executeCommand('airflowEcs.stopTask', task.node));
     assert.equal(confirm.length, 1);
     assert.match(String(confirm[0][0]), new RegExp(`Stop task ${task.label}\\?`));
     assert.deepEqual(confirm[0][1], { modal: true, detail: 'Work running in it stops now; a service starts a replacement, a standalone task is gone.' });
@@ -158,7 +140,7 @@ describe('Clusters view in a real extension host', () => {
     await seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 1 }] }]);
     const worker = await child(await child(undefined, 'c').then((c) => c.node), 'worker');
     const [task] = await children(worker.node);
-    const confirm = await answering(vscode.window as never, 'showWarningMessage', undefined, () => vscode.commands.executeCommand('airflowEcs.stopTask', task.node));
+    const { calls: confirm } = await answering(vscode.window, 'showWarningMessage', [undefined], () => vscode.commands.executeCommand('airflowEcs.stopTask', task.node));
     assert.equal(confirm.length, 1, 'asked once');
     assert.equal(await callCount('StopTask'), 0);
   });
@@ -167,7 +149,7 @@ describe('Clusters view in a real extension host', () => {
     await seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 2 }] }]);
     const cluster = await child(undefined, 'c');
     const worker = await child(cluster.node, 'worker');
-    const input = await answering(vscode.window as never, 'showInputBox', '5', () => vscode.commands.executeCommand('airflowEcs.scaleService', worker.node));
+    const { calls: input } = await answering(vscode.window, 'showInputBox', ['5'], () => vscode.commands.executeCommand('airflowEcs.scaleService', worker.node));
     const options = input[0][0] as vscode.InputBoxOptions;
     assert.equal(options.value, '2');
     assert.equal(await options.validateInput!('x'), 'Enter a whole number of tasks, 0 or more.');
@@ -183,7 +165,7 @@ describe('Clusters view in a real extension host', () => {
     const worker = await child(cluster.node, 'worker');
     assert.equal(cluster.item.description, '2 services · 3 running');
     const listed = await callCount('ListClusters');
-    await answering(vscode.window as never, 'showInputBox', '6', () => vscode.commands.executeCommand('airflowEcs.scaleService', worker.node));
+    await answering(vscode.window, 'showInputBox', ['6'], () => vscode.commands.executeCommand('airflowEcs.scaleService', worker.node));
     // The rows the view already shows, redrawn by the action: the same nodes, not a new read of the root.
     assert.equal(api.clusterTree.getTreeItem(cluster.node).description, '2 services · 7 running');
     assert.match(String(api.clusterTree.getTreeItem(worker.node).description), /^6\/6 running/);
@@ -197,7 +179,7 @@ describe('Clusters view in a real extension host', () => {
     const cluster = await child(undefined, 'c');
     const worker = await child(cluster.node, 'worker');
     const [task] = await children(worker.node);
-    await answering(vscode.window as never, 'showWarningMessage', 'Stop Task', () => vscode.commands.executeCommand('airflowEcs.stopTask', task.node));
+    await answering(vscode.window, 'showWarningMessage', ['Stop Task'], () => vscode.commands.executeCommand('airflowEcs.stopTask', task.node));
     assert.equal(api.clusterTree.getTreeItem(cluster.node).description, '1 service · 2 running');
     assert.match(String(api.clusterTree.getTreeItem(worker.node).description), /^2\/3 running/);
   });
@@ -206,7 +188,7 @@ describe('Clusters view in a real extension host', () => {
     await seed([{ name: 'c', services: [{ name: 'worker', desiredCount: 1 }] }]);
     const cluster = await child(undefined, 'c');
     const worker = await child(cluster.node, 'worker');
-    const confirm = await answering(vscode.window as never, 'showWarningMessage', 'Force New Deployment', () => vscode.commands.executeCommand('airflowEcs.forceNewDeployment', worker.node));
+    const { calls: confirm } = await answering(vscode.window, 'showWarningMessage', ['Force New Deployment'], () => vscode.commands.executeCommand('airflowEcs.forceNewDeployment', worker.node));
     assert.match(String(confirm[0][0]), /^Force a new deployment of worker\?/);
     const after = await child(cluster.node, 'worker');
     assert.match(String(after.item.description), /in progress$/);
@@ -235,14 +217,14 @@ describe('Clusters view in a real extension host', () => {
     const webserver = await child((await child(undefined, 'airflow-2')).node, 'webserver');
     assert.equal(webserver.item.contextValue, 'airflowEcs.service.ui');
 
-    const opened = await answering(vscode.env as never, 'openExternal', true, () => vscode.commands.executeCommand('airflowEcs.openAirflowUi', apiServer.node));
+    const { calls: opened } = await answering(vscode.env, 'openExternal', [true], () => vscode.commands.executeCommand('airflowEcs.openAirflowUi', apiServer.node));
     assert.equal((opened[0][0] as vscode.Uri).toString(true), 'https://airflow-api-1234567890.us-east-1.elb.amazonaws.com/');
     assert.equal(await callCount('DescribeListeners'), 1);
 
     // Without a load balancer, and on a service that is no UI, the user is told why.
-    const noLb = await answering(vscode.window as never, 'showErrorMessage', undefined, () => vscode.commands.executeCommand('airflowEcs.openAirflowUi', webserver.node));
+    const { calls: noLb } = await answering(vscode.window, 'showErrorMessage', [undefined], () => vscode.commands.executeCommand('airflowEcs.openAirflowUi', webserver.node));
     assert.match(String(noLb[0][0]), /webserver has no load balancer.*inside the VPC/);
-    const notUi = await answering(vscode.window as never, 'showErrorMessage', undefined, () => vscode.commands.executeCommand('airflowEcs.openAirflowUi', dagProcessor.node));
+    const { calls: notUi } = await answering(vscode.window, 'showErrorMessage', [undefined], () => vscode.commands.executeCommand('airflowEcs.openAirflowUi', dagProcessor.node));
     assert.match(String(notUi[0][0]), /dag-processor is not an Airflow api-server or webserver/);
   });
 
@@ -254,7 +236,7 @@ describe('Clusters view in a real extension host', () => {
     await vscode.commands.executeCommand('airflowEcs.copyArn', worker.node);
     assert.equal(await vscode.env.clipboard.readText(), 'arn:aws:ecs:us-east-1:123456789012:service/airflow-prod/worker');
 
-    const open = await answering(vscode.env as never, 'openExternal', true, () => vscode.commands.executeCommand('airflowEcs.openInConsole', worker.node));
+    const { calls: open } = await answering(vscode.env, 'openExternal', [true], () => vscode.commands.executeCommand('airflowEcs.openInConsole', worker.node));
     assert.equal((open[0][0] as vscode.Uri).toString(true), 'https://us-east-1.console.aws.amazon.com/ecs/v2/clusters/airflow-prod/services/worker/health?region=us-east-1');
 
     await vscode.commands.executeCommand('airflowEcs.showResourceJson', worker.node);
