@@ -123,7 +123,7 @@ describe('demo: the environment npm start seeds, read with the real SDK', () => 
   it('answers the Airflow 3 API with its password only: the workspace DAGs with runs, the import error', async () => {
     const client = await AirflowClient.connect({ baseUrl: demo.airflowUrl, credentials: { kind: 'password', username: demo.airflowUser, password: demo.airflowPassword } });
     const dags = await listDags(client);
-    assert.deepEqual(dags.map((d) => d.dagId), ['bad_tempfile_example', 'etl_taskflow', 'orders_report', 'sensor_branching']);
+    assert.deepEqual(dags.map((d) => d.dagId), ['bad_tempfile_example', 'etl_taskflow', 'failing_task_example', 'orders_report', 'sensor_branching']);
     assert.equal((await recentRuns(client)).get('sensor_branching')?.state, 'failed');
     const [error] = await listImportErrors(client);
     assert.equal(error.filename, 'broken_import_example.py');

@@ -11,7 +11,7 @@ import { execInContainer } from '../../src/core/docker/exec';
 import { serviceView } from '../../src/core/docker/stackPresent';
 import { engineProblem, parseComposeConfig, parseComposeFile } from '../../src/core/docker/composeFile';
 import { containerVerbByLabel, downByLabel, trimScale } from '../../src/core/docker/projectByLabel';
-import { COMPOSE_SETTING, TEST_ENGINE, TEST_IMAGE, ensureDocker, withoutHealthChecks, writeTestProject, type TestProject } from '../support/docker';
+import { COMPOSE_SETTING, TEST_ENGINE, TEST_IMAGE, ensureDocker, publishedPage, withoutHealthChecks, writeTestProject, type TestProject } from '../support/docker';
 
 async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -94,8 +94,7 @@ describe(`Local Stack core on a real engine (${TEST_ENGINE})`, function () {
     assert.equal(tracker.containers.filter((c) => c.service === 'worker').length, 2);
     const web = tracker.containers.find((c) => c.service === 'webserver')!;
     assert.equal(web.ports[0].privatePort, 8080);
-    const res = await fetch(`http://127.0.0.1:${web.ports[0].publicPort}/`);
-    assert.match(await res.text(), /Airflow webserver/);
+    assert.match(await publishedPage(`http://127.0.0.1:${web.ports[0].publicPort}/`), /Airflow webserver/);
     const model = parseComposeFile(fs.readFileSync(project.file, 'utf8'));
     assert.ok(model.ok);
     const view = serviceView(model.services.find((s) => s.name === 'worker')!, tracker.containers.filter((c) => c.service === 'worker'), Date.now());

@@ -249,3 +249,19 @@ export async function removeProject(name: string): Promise<void> {
   const { Volumes } = await docker.listVolumes({ filters });
   for (const v of Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);
 }
+
+/**
+ * The page a published container port serves. A container runs before its server listens, and
+ * on a busy machine the first connections may be refused: ask again for up to `timeoutMs`.
+ */
+export async function publishedPage(url: string, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await (await fetch(url)).text();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}

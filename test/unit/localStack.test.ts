@@ -226,6 +226,14 @@ describe('Local Stack core', () => {
       assert.equal(dead.exitCode, 137);
       assert.equal(dead.startedAt, undefined);
     });
+    it('keeps the IPv4 host port when the engine gave the IPv6 binding another one, whichever it lists first', () => {
+      const v4 = { IP: '0.0.0.0', PrivatePort: 8080, PublicPort: 32784, Type: 'tcp' };
+      const v6 = { IP: '::', PrivatePort: 8080, PublicPort: 32783, Type: 'tcp' };
+      for (const order of [[v4, v6], [v6, v4]]) {
+        assert.deepEqual(toContainerState(info({ Ports: order })).ports, [{ privatePort: 8080, publicPort: 32784, type: 'tcp' }]);
+      }
+      assert.deepEqual(toContainerState(info({ Ports: [v6] })).ports, [{ privatePort: 8080, publicPort: 32783, type: 'tcp' }], 'an IPv6-only binding is still shown');
+    });
     it('the tracker inspects running containers once, then only those an event names', async () => {
       const inspected: string[] = [];
       let list = [info({ Id: 'a' }), info({ Id: 'b', State: 'exited', Status: 'Exited (0) 1 second ago' })];

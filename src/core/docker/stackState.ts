@@ -51,7 +51,11 @@ export function toContainerState(info: Docker.ContainerInfo, detail: ContainerDe
   const exit = /^Exited \((-?\d+)\)/.exec(status);
   const ports = new Map<string, PublishedPort>();
   for (const p of info.Ports ?? []) {
-    if (p.PublicPort) ports.set(`${p.PrivatePort}/${p.Type}`, { privatePort: p.PrivatePort, publicPort: p.PublicPort, type: p.Type });
+    const key = `${p.PrivatePort}/${p.Type}`;
+    // The engine may give the IPv6 binding another host port than the IPv4 one when that number is
+    // taken there; 127.0.0.1 and the Airflow URL need the IPv4 one.
+    const ipv6 = (p.IP ?? '').includes(':');
+    if (p.PublicPort && !(ipv6 && ports.has(key))) ports.set(key, { privatePort: p.PrivatePort, publicPort: p.PublicPort, type: p.Type });
   }
   const running = info.State === 'running';
   return {

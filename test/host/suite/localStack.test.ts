@@ -7,7 +7,7 @@ import type { ExtensionApi } from '../../../src/extension';
 import type { StackNode } from '../../../src/features/localStack/stackTree';
 import { UntrustedWorkspace } from '../../../src/core/process/runner';
 import { reportError, UserFacingError } from '../../../src/platform/errors';
-import { COMPOSE_SETTING, TEST_ENGINE, writeTestProject, type TestProject } from '../../support/docker';
+import { COMPOSE_SETTING, TEST_ENGINE, publishedPage, writeTestProject, type TestProject } from '../../support/docker';
 
 let api: ExtensionApi;
 let project: TestProject;
@@ -116,9 +116,7 @@ describe('Local Stack in a real extension host', function () {
     const { calls } = await withAnswers(vscode.env, 'openExternal', [true], () => vscode.commands.executeCommand('airflowEcs.localStack.openInBrowser', web.node));
     const url = String(calls[0][0]);
     assert.match(url, /^http:\/\/localhost:\d+\/$/);
-    // The container runs before its server listens: on a busy machine the first connection may be refused.
-    const page = await until('the webserver to answer', () => fetch(url.replace('localhost', '127.0.0.1')).then((r) => r.text(), () => undefined));
-    assert.match(page, /Airflow webserver/);
+    assert.match(await publishedPage(url.replace('localhost', '127.0.0.1')), /Airflow webserver/);
   });
 
   it('Open in Browser on a service without ports offers the ports the stack publishes', async () => {
