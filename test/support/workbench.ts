@@ -86,6 +86,10 @@ export interface Workbench extends Browser {
   viewTitleAction(viewTitle: string, actionTitle: string): Promise<void>;
   /** Drags the side bar's edge so long tree descriptions fit in screenshots. */
   widenSideBar(width: number): Promise<void>;
+  /** Expands or collapses a view of the side bar by its header's title. */
+  setViewExpanded(title: string, expanded: boolean): Promise<Locator>;
+  /** Gives one view the whole side bar, collapsing the others: a tree is virtual, rows out of sight are not drawn. */
+  focusView(title: string): Promise<Locator>;
   /** Opens a workspace file with Quick Open at a line: the editor draws only the lines in view. */
   openFileAt(fileName: string, line: number): Promise<void>;
   /** Types into the password box an extension opened, and submits it. */
@@ -195,6 +199,13 @@ export async function openWorkbench(url: string, opts: { timeoutMs?: number } = 
     }
   };
 
+  const setViewExpanded = async (title: string, expanded: boolean): Promise<Locator> => {
+    const header = page.locator(`.pane-header[aria-label^="${title}"]`).first();
+    await header.waitFor();
+    if (((await header.getAttribute('aria-expanded')) === 'true') !== expanded) await click(header, { until: (timeout) => page.locator(`.pane-header[aria-label^="${title}"][aria-expanded="${expanded}"]`).first().waitFor({ timeout }) });
+    return header;
+  };
+
   return {
     ...browser,
     click,
@@ -228,6 +239,12 @@ export async function openWorkbench(url: string, opts: { timeoutMs?: number } = 
       await page.mouse.down();
       await page.mouse.move(box.x + width, y, { steps: 5 });
       await page.mouse.up();
+    },
+    setViewExpanded,
+    focusView: async (title) => {
+      const headers = await page.locator('.part.sidebar .pane-header').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+      for (const other of headers.filter((h) => h && !h.startsWith(title))) await setViewExpanded(other, false);
+      return setViewExpanded(title, true);
     },
     openFileAt: async (fileName, line) => {
       await page.keyboard.press('Control+P');

@@ -3,7 +3,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Locator } from 'playwright-core';
 import { repoRoot } from '../support/codeServer';
 import { openWorkbench, type Workbench } from '../support/workbench';
 
@@ -92,25 +91,10 @@ describe('UI: the demo that `npm start` opens', () => {
 
   const VIEWS = ['Clusters', 'Quality', 'Images', 'Pipelines', 'Local Stack', 'Airflow'];
 
-  /** Expands or collapses a view of the container. */
-  async function setExpanded(title: string, expanded: boolean): Promise<Locator> {
-    const header = workbench.page.locator(`.pane-header[aria-label^="${title}"]`);
-    await header.waitFor();
-    if (((await header.getAttribute('aria-expanded')) === 'true') !== expanded) await header.click();
-    await workbench.page.locator(`.pane-header[aria-label^="${title}"][aria-expanded="${expanded}"]`).waitFor();
-    return header;
-  }
-
-  /** Gives one view the whole side bar (its tree is virtual: rows out of sight are not drawn). */
-  async function expandView(title: string): Promise<Locator> {
-    for (const other of VIEWS.filter((v) => v !== title)) await setExpanded(other, false);
-    return setExpanded(title, true);
-  }
-
   it('shows the cluster, images, pipelines and quality gate of the demo deployment', async () => {
     const { page } = workbench;
     await workbench.clickActivityBar('Airflow on ECS');
-    await expandView('Clusters');
+    await workbench.focusView('Clusters');
     const cluster = workbench.treeRow('airflow-ecs-cluster');
     await cluster.waitFor({ timeout: 30_000 });
     assert.match(await cluster.innerText(), /6 services · 8 running/);
@@ -128,7 +112,7 @@ describe('UI: the demo that `npm start` opens', () => {
       { timeout: 30_000 },
     );
 
-    await expandView('Images');
+    await workbench.focusView('Images');
     const repo = workbench.treeRow('airflow-ecs-image').filter({ hasText: 'scan on push' });
     await repo.waitFor({ timeout: 30_000 });
     await repo.click();
@@ -140,20 +124,20 @@ describe('UI: the demo that `npm start` opens', () => {
     );
     await workbench.treeRow('build-43').first().waitFor();
 
-    await expandView('Pipelines');
+    await workbench.focusView('Pipelines');
     const dagPipeline = workbench.treeRow('DAG pipeline').first();
     await dagPipeline.waitFor({ timeout: 30_000 });
     await workbench.treeRow('#20').filter({ hasText: 'failed' }).first().waitFor({ timeout: 30_000 });
     await workbench.treeRow('#19').filter({ hasText: 'succeeded' }).first().waitFor();
 
-    await expandView('Quality');
+    await workbench.focusView('Quality');
     await workbench.treeRow('Quality gate: Failed').first().waitFor({ timeout: 30_000 });
     assert.match(await workbench.treeRow('new_security_rating').first().innerText(), /ERROR · E, threshold A/);
     assert.match(await workbench.treeRow('Errors').first().innerText(), /1/);
     await page.locator('.statusbar-item', { hasText: 'Quality gate: Failed' }).waitFor();
 
     // The demo's Airflow: the workspace's DAGs with their runs, the file it cannot import on top.
-    await expandView('Airflow');
+    await workbench.focusView('Airflow');
     await workbench.treeRow('broken_import_example.py').first().waitFor({ timeout: 30_000 });
     assert.match(await workbench.treeRow('sensor_branching').first().innerText(), /0 \* \* \* \* · failed \d+ min ago/);
     assert.match(await workbench.treeRow('etl_taskflow').first().innerText(), /0 0 \* \* \* · success \d+ h ago/);
@@ -164,7 +148,7 @@ describe('UI: the demo that `npm start` opens', () => {
     await problems.locator('.monaco-list-row', { hasText: "ModuleNotFoundError: No module named 'airflow.providers.snowflake'" }).first().waitFor({ timeout: 30_000 });
     assert.match(await problems.innerText(), /broken_import_example\.py[\s\S]*Airflow/);
     console.log(`      every view populated ${((Date.now() - startedAt) / 1000).toFixed(1)} s after \`node scripts/start.mjs\` started`);
-    for (const view of VIEWS) await setExpanded(view, true);
+    for (const view of VIEWS) await workbench.setViewExpanded(view, true);
     await page.setViewportSize({ width: 1400, height: 1100 });
     await workbench.widenSideBar(560);
     await page.mouse.move(900, 500);
@@ -173,7 +157,7 @@ describe('UI: the demo that `npm start` opens', () => {
 
   it('tails the workers\' logs and sees new lines arrive', async () => {
     const { page } = workbench;
-    await expandView('Clusters');
+    await workbench.focusView('Clusters');
     await workbench.contextMenu(workbench.treeRow('worker').first(), 'Tail Logs');
     const menu = page.locator('.monaco-menu');
     if (await menu.isVisible()) await page.keyboard.press('Enter');
@@ -195,14 +179,14 @@ describe('UI: the demo that `npm start` opens', () => {
     // With the DAG SonarCloud flags open beside it, for the README.
     await workbench.openFileAt('bad_tempfile_example.py', 43); // The finding's line.
     await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 30_000 });
-    for (const view of VIEWS) await setExpanded(view, true);
+    for (const view of VIEWS) await workbench.setViewExpanded(view, true);
     await page.mouse.move(1300, 200);
     await workbench.screenshot('demo-log-tail');
   });
 
   it('starts a DAG pipeline build of HEAD and watches it fail on the quality gate', async () => {
     const { page } = workbench;
-    const header = await expandView('Pipelines');
+    const header = await workbench.focusView('Pipelines');
     await page.mouse.move(0, 0);
     await header.hover();
     await header.locator('.action-label[aria-label="Run DAG Pipeline"]').click();

@@ -17,6 +17,7 @@ describe('UI: the Clusters view as a person uses it', () => {
 
   it('opens the container and browses cluster -> service -> task -> container', async () => {
     await ui.workbench.clickActivityBar('Airflow on ECS');
+    await ui.workbench.focusView('Clusters');
     const cluster = ui.workbench.treeRow('airflow-prod');
     await cluster.waitFor({ timeout: 30_000 });
     assert.match(await cluster.innerText(), /2 services · 4 running/);

@@ -15,6 +15,7 @@ describe('UI: a cluster of 2,000 services and its filter box', () => {
     const { workbench } = ui;
     const { page } = workbench;
     await workbench.clickActivityBar('Airflow on ECS');
+    await workbench.focusView('Clusters');
     const cluster = workbench.treeRow('airflow-huge').first();
     await cluster.waitFor({ timeout: 30_000 });
     await workbench.expand(cluster, page.locator('.pane-body .monaco-list-row').filter({ hasText: /team\d{4}-/ }));

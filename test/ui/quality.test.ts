@@ -146,6 +146,7 @@ describe('UI: 10,000 SonarCloud findings on 500 files, and each partial failure,
     await workbench.screenshot('quality-large-problems');
 
     await workbench.clickActivityBar('Airflow on ECS');
+    await workbench.focusView('Quality');
     await workbench.treeRow('Errors').first().waitFor({ timeout: 15_000 });
     assert.match(await workbench.treeRow('Errors').first().innerText(), /4,000/);
     assert.match(await workbench.treeRow('Information').first().innerText(), /4,000/, 'INFO findings are information, listed and counted');
