@@ -17,7 +17,7 @@ const LINE_MS = 100;
 const TASK_MS = 20_000;
 const POLL_MS = 1000;
 
-async function setup(): Promise<{ fake: FakeAirflow; client: () => Promise<AirflowClient & { read: { bytes: number } }>; target: () => Promise<TaskTry> }> {
+async function setup(): Promise<{ fake: FakeAirflow; client: () => Promise<Reader>; target: () => Promise<TaskTry> }> {
   const fake = await startFakeAirflow();
   seedFromFolder(fake, path.resolve(__dirname, '../../sample-dags/dags'));
   Object.assign(fake.sim, { queueMs: 200, taskMs: TASK_MS, lineMs: LINE_MS });
@@ -57,47 +57,43 @@ function latency(shown: { text: string; at: number }[]): { mean: number; p95: nu
   return { mean: delays.reduce((a, b) => a + b, 0) / Math.max(1, delays.length), p95: delays[Math.floor(delays.length * 0.95)] ?? NaN, lines: seen.size, repeats };
 }
 
-async function ours(): Promise<BenchRow> {
+type Reader = AirflowClient & { read: { bytes: number } };
+
+/** One way of following the task's log: `follow` fills `shown` until the try ends; the row says what it cost. */
+async function measure(way: string, follow: (c: Reader, t: TaskTry, shown: { text: string; at: number }[]) => Promise<void>): Promise<BenchRow> {
   const { fake, client, target } = await setup();
   try {
     const c = await client();
     const t = await target();
     const before = c.requests;
     const shown: { text: string; at: number }[] = [];
-    const source = new TaskLogSource(c, t);
-    const tail = new LogTail(source, { deliver: (events) => shown.push(...events.map((e) => ({ text: e.message, at: Date.now() }))), notice: () => undefined }, { since: 0, pollMs: POLL_MS });
-    await source.finished;
-    tail.stop();
-    await tail.done;
+    await follow(c, t, shown);
     const l = latency(shown);
-    return { scenario: 'task log follow, 200 lines over 20 s', way: 'ours: continuation token', ms: l.mean, calls: c.requests - before, note: `p95 ${l.p95.toFixed(0)} ms, ${l.lines} lines, ${l.repeats} repeated, ${(c.read.bytes / 1024).toFixed(0)} KiB read` };
+    return { scenario: 'task log follow, 200 lines over 20 s', way, ms: l.mean, calls: c.requests - before, note: `p95 ${l.p95.toFixed(0)} ms, ${l.lines} lines, ${l.repeats} repeated, ${(c.read.bytes / 1024).toFixed(0)} KiB read` };
   } finally {
     await fake.close();
   }
 }
 
-async function naive(): Promise<BenchRow> {
-  const { fake, client, target } = await setup();
-  try {
-    const c = await client();
-    const t = await target();
-    const before = c.requests;
-    const shown: { text: string; at: number }[] = [];
-    const path = `/dags/${t.dagId}/dagRuns/${encodeURIComponent(t.runId)}/taskInstances/${t.taskId}/logs/${t.tryNumber}`;
-    for (;;) {
-      const ti = await getTaskInstance(c, t);
-      const lines = renderLogAnswer(await c.get<LogAnswer>(path, { full_content: true }));
-      const now = Date.now();
-      for (const line of lines.slice(shown.length)) shown.push({ text: line.text, at: now });
-      if (TRY_DONE.has(ti.state)) break;
-      await new Promise((r) => setTimeout(r, POLL_MS));
-    }
-    const l = latency(shown);
-    return { scenario: 'task log follow, 200 lines over 20 s', way: 'naive: whole log every poll', ms: l.mean, calls: c.requests - before, note: `p95 ${l.p95.toFixed(0)} ms, ${l.lines} lines, ${l.repeats} repeated, ${(c.read.bytes / 1024).toFixed(0)} KiB read` };
-  } finally {
-    await fake.close();
+const ours = () => measure('ours: continuation token', async (c, t, shown) => {
+  const source = new TaskLogSource(c, t);
+  const tail = new LogTail(source, { deliver: (events) => shown.push(...events.map((e) => ({ text: e.message, at: Date.now() }))), notice: () => undefined }, { since: 0, pollMs: POLL_MS });
+  await source.finished;
+  tail.stop();
+  await tail.done;
+});
+
+const naive = () => measure('naive: whole log every poll', async (c, t, shown) => {
+  const path = `/dags/${t.dagId}/dagRuns/${encodeURIComponent(t.runId)}/taskInstances/${t.taskId}/logs/${t.tryNumber}`;
+  for (;;) {
+    const ti = await getTaskInstance(c, t);
+    const lines = renderLogAnswer(await c.get<LogAnswer>(path, { full_content: true }));
+    const now = Date.now();
+    for (const line of lines.slice(shown.length)) shown.push({ text: line.text, at: now });
+    if (TRY_DONE.has(ti.state)) break;
+    await new Promise((r) => setTimeout(r, POLL_MS));
   }
-}
+});
 
 export async function benchAirflowLogs(): Promise<BenchRow[]> {
   return [await ours(), await naive()];
